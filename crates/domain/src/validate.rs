@@ -1,0 +1,421 @@
+//! CSV header matching and row validation against the catalog.
+//!
+//! Rules (DESIGN.md, "CSV contract"): header names match case-insensitively
+//! and in any order; a missing required column rejects the file; an unknown
+//! extra column is ignored with a warning; an empty field is NULL; dates in
+//! three forms; money exact with at most two decimals; every error names the
+//! line, the column and the reason.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rust_decimal::Decimal;
+
+use crate::catalog::{Column, ColumnType, Table, ValueCheck};
+
+/// A validated value, typed per the catalog.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Int(i32),
+    BigInt(i64),
+    Text(String),
+    Money(Decimal),
+    Timestamp(NaiveDateTime),
+}
+
+/// Why the header of a file cannot be used. Rejects the whole file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HeaderError {
+    #[error("the file is empty: no header row")]
+    Empty,
+    #[error("missing required column(s) {missing:?} for table {table} (found {found:?})")]
+    MissingColumns { table: &'static str, missing: Vec<&'static str>, found: Vec<String> },
+    #[error("column {column} appears twice in the header (positions {first} and {second})")]
+    DuplicateColumn { column: String, first: usize, second: usize },
+}
+
+/// One problem with one field (or the whole record when `column` is None).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// 1-based physical line where the record starts (the header is line 1).
+    pub line: u64,
+    /// CSV column name, as in the catalog.
+    pub column: Option<&'static str>,
+    pub reason: String,
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.column {
+            Some(column) => write!(f, "line {}, column {}: {}", self.line, column, self.reason),
+            None => write!(f, "line {}: {}", self.line, self.reason),
+        }
+    }
+}
+
+/// How the columns of one file map onto a catalog table.
+#[derive(Debug, Clone)]
+pub struct HeaderMap {
+    pub table: &'static Table,
+    /// For each catalog column (in catalog order), its position in the file, if present.
+    pub positions: Vec<Option<usize>>,
+    /// Header names that match no catalog column; their values are ignored.
+    pub ignored: Vec<String>,
+    /// Number of fields in the header.
+    pub width: usize,
+}
+
+impl HeaderMap {
+    /// Catalog columns the file provides, in catalog order.
+    pub fn present_columns(&self) -> Vec<&'static Column> {
+        self.table.columns.iter().zip(&self.positions).filter(|(_, p)| p.is_some()).map(|(c, _)| c).collect()
+    }
+}
+
+fn normalize_header(name: &str) -> String {
+    name.trim_start_matches('\u{feff}').trim().chars().filter(|c| *c != '_' && *c != ' ').flat_map(char::to_lowercase).collect()
+}
+
+/// Matches a header row against `table`. Header names match the CSV name or
+/// the SQL name, case-insensitively (`InvoiceId`, `invoice_id`, `INVOICEID`).
+/// Columns that may be NULL may be absent; absent columns are left untouched
+/// on existing rows and NULL on new ones.
+pub fn match_header<S: AsRef<str>>(table: &'static Table, header: &[S]) -> Result<HeaderMap, HeaderError> {
+    if header.is_empty() || (header.len() == 1 && header[0].as_ref().trim_start_matches('\u{feff}').trim().is_empty()) {
+        return Err(HeaderError::Empty);
+    }
+    let normalized: Vec<String> = header.iter().map(|h| normalize_header(h.as_ref())).collect();
+    for (i, name) in normalized.iter().enumerate() {
+        if let Some(j) = normalized[..i].iter().position(|n| n == name) {
+            if !name.is_empty() {
+                return Err(HeaderError::DuplicateColumn { column: header[i].as_ref().to_string(), first: j + 1, second: i + 1 });
+            }
+        }
+    }
+    let mut positions = Vec::with_capacity(table.columns.len());
+    let mut missing = Vec::new();
+    for column in table.columns {
+        let csv = normalize_header(column.csv_name);
+        let sql = normalize_header(column.sql_name);
+        let position = normalized.iter().position(|h| *h == csv || *h == sql);
+        if position.is_none() && !column.nullable {
+            missing.push(column.csv_name);
+        }
+        positions.push(position);
+    }
+    if !missing.is_empty() {
+        return Err(HeaderError::MissingColumns {
+            table: table.name,
+            missing,
+            found: header.iter().map(|h| h.as_ref().to_string()).collect(),
+        });
+    }
+    let ignored = header
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !positions.contains(&Some(*i)))
+        .map(|(_, h)| h.as_ref().to_string())
+        .collect();
+    Ok(HeaderMap { table, positions, ignored, width: header.len() })
+}
+
+/// Validates one record (raw bytes per field) into values for every catalog
+/// column (absent columns become [`Value::Null`]). Returns every problem found
+/// in the record, not just the first.
+pub fn validate_record<F: AsRef<[u8]>>(map: &HeaderMap, fields: &[F], line: u64) -> Result<Vec<Value>, Vec<FieldError>> {
+    if fields.len() != map.width {
+        return Err(vec![FieldError {
+            line,
+            column: None,
+            reason: format!("expected {} fields as in the header, found {}", map.width, fields.len()),
+        }]);
+    }
+    let mut values = Vec::with_capacity(map.table.columns.len());
+    let mut errors = Vec::new();
+    for (column, position) in map.table.columns.iter().zip(&map.positions) {
+        let Some(position) = position else {
+            values.push(Value::Null);
+            continue;
+        };
+        match parse_field(column, fields[*position].as_ref()) {
+            Ok(value) => values.push(value),
+            Err(reason) => {
+                errors.push(FieldError { line, column: Some(column.csv_name), reason });
+                values.push(Value::Null);
+            }
+        }
+    }
+    if errors.is_empty() { Ok(values) } else { Err(errors) }
+}
+
+/// Parses one raw field for `column`. The error is the reason, for a [`FieldError`].
+pub fn parse_field(column: &Column, raw: &[u8]) -> Result<Value, String> {
+    let text = std::str::from_utf8(raw).map_err(|e| format!("not valid UTF-8 (byte {} of the field)", e.valid_up_to() + 1))?;
+    if text.is_empty() {
+        return if column.nullable { Ok(Value::Null) } else { Err("required value is missing (empty field)".to_string()) };
+    }
+    let value = match column.ty {
+        ColumnType::Text => {
+            if text.contains('\0') {
+                return Err("text contains a NUL character".to_string());
+            }
+            Value::Text(text.to_string())
+        }
+        ColumnType::Int => {
+            let trimmed = text.trim();
+            let n = i64::from_str(trimmed).map_err(|_| format!("not an integer: {}", quote(text)))?;
+            Value::Int(i32::try_from(n).map_err(|_| format!("integer out of range: {}", quote(text)))?)
+        }
+        ColumnType::BigInt => {
+            let trimmed = text.trim();
+            Value::BigInt(i64::from_str(trimmed).map_err(|_| format!("not an integer (or out of range): {}", quote(text)))?)
+        }
+        ColumnType::Money => Value::Money(parse_money(text)?),
+        ColumnType::Timestamp => Value::Timestamp(parse_timestamp(text)?),
+    };
+    check_value(column, &value)?;
+    Ok(value)
+}
+
+fn check_value(column: &Column, value: &Value) -> Result<(), String> {
+    let Some(check) = column.check else { return Ok(()) };
+    let sign = match value {
+        Value::Int(n) => i64::from(*n).signum(),
+        Value::BigInt(n) => n.signum(),
+        Value::Money(d) if d.is_zero() => 0,
+        Value::Money(d) => {
+            if d.is_sign_negative() {
+                -1
+            } else {
+                1
+            }
+        }
+        _ => return Ok(()),
+    };
+    match check {
+        ValueCheck::NonNegative if sign < 0 => Err("must not be negative".to_string()),
+        ValueCheck::Positive if sign <= 0 => Err("must be greater than zero".to_string()),
+        _ => Ok(()),
+    }
+}
+
+/// Largest magnitude `numeric(10,2)` holds: 99,999,999.99.
+const MONEY_LIMIT: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 1);
+
+/// Exact decimal with at most two decimal places and at most 8 integer digits.
+pub fn parse_money(text: &str) -> Result<Decimal, String> {
+    let trimmed = text.trim();
+    let parsed = Decimal::from_str_exact(trimmed).map_err(|_| format!("not a decimal number: {}", quote(text)))?;
+    let normalized = parsed.normalize();
+    if normalized.scale() > 2 {
+        return Err(format!("more than 2 decimal places: {}", quote(text)));
+    }
+    if normalized.abs() >= MONEY_LIMIT {
+        return Err(format!("amount out of range for numeric(10,2): {}", quote(text)));
+    }
+    let mut exact = normalized;
+    exact.rescale(2);
+    Ok(exact)
+}
+
+/// `YYYY-MM-DD`, `YYYY-MM-DD HH:MM:SS`, or `YYYY-MM-DDTHH:MM:SS[.fff][Z]`.
+pub fn parse_timestamp(text: &str) -> Result<NaiveDateTime, String> {
+    let trimmed = text.trim();
+    let invalid = || format!("not a date (expected YYYY-MM-DD, YYYY-MM-DD HH:MM:SS or YYYY-MM-DDTHH:MM:SS[.fff][Z]): {}", quote(text));
+    if trimmed.len() == 10 {
+        return NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .ok_or_else(invalid);
+    }
+    if trimmed.len() > 10 && trimmed.as_bytes()[10] == b' ' {
+        return NaiveDateTime::parse_from_str(trimmed, "%Y-%m-%d %H:%M:%S").map_err(|_| invalid());
+    }
+    if trimmed.len() > 10 && trimmed.as_bytes()[10] == b'T' {
+        let without_zone = trimmed.strip_suffix('Z').unwrap_or(trimmed);
+        return NaiveDateTime::parse_from_str(without_zone, "%Y-%m-%dT%H:%M:%S%.f").map_err(|_| invalid());
+    }
+    Err(invalid())
+}
+
+fn quote(text: &str) -> String {
+    const MAX: usize = 60;
+    if text.chars().count() > MAX {
+        let head: String = text.chars().take(MAX).collect();
+        format!("{head:?}…")
+    } else {
+        format!("{text:?}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::table;
+
+    fn invoice_line() -> &'static Table {
+        table("invoice_line").unwrap()
+    }
+
+    #[test]
+    fn header_matches_in_any_order_and_case() {
+        let map = match_header(invoice_line(), &["quantity", "UNITPRICE", "TrackId", "invoice_id", "InvoiceLineId"]).unwrap();
+        assert_eq!(map.positions, vec![Some(4), Some(3), Some(2), Some(1), Some(0)]);
+        assert!(map.ignored.is_empty());
+    }
+
+    #[test]
+    fn header_with_bom_matches() {
+        let map = match_header(table("artist").unwrap(), &["\u{feff}ArtistId", "Name"]).unwrap();
+        assert_eq!(map.positions, vec![Some(0), Some(1)]);
+    }
+
+    #[test]
+    fn header_missing_required_column_is_rejected() {
+        let err = match_header(invoice_line(), &["InvoiceLineId", "InvoiceId", "TrackId", "UnitPrice"]).unwrap_err();
+        assert!(matches!(err, HeaderError::MissingColumns { ref missing, .. } if missing == &vec!["Quantity"]), "{err}");
+        assert!(err.to_string().contains("Quantity"));
+    }
+
+    #[test]
+    fn header_missing_nullable_column_is_allowed() {
+        let map = match_header(table("artist").unwrap(), &["ArtistId"]).unwrap();
+        assert_eq!(map.positions, vec![Some(0), None]);
+    }
+
+    #[test]
+    fn header_extra_column_is_ignored() {
+        let map = match_header(table("artist").unwrap(), &["ArtistId", "Name", "Country"]).unwrap();
+        assert_eq!(map.ignored, vec!["Country".to_string()]);
+    }
+
+    #[test]
+    fn header_duplicate_and_empty_are_rejected() {
+        assert!(matches!(
+            match_header(table("artist").unwrap(), &["ArtistId", "artist_id", "Name"]),
+            Err(HeaderError::DuplicateColumn { .. })
+        ));
+        assert_eq!(match_header(table("artist").unwrap(), &[""]).unwrap_err(), HeaderError::Empty);
+        let none: [&str; 0] = [];
+        assert_eq!(match_header(table("artist").unwrap(), &none).unwrap_err(), HeaderError::Empty);
+    }
+
+    fn line_map() -> HeaderMap {
+        match_header(invoice_line(), &["InvoiceLineId", "InvoiceId", "TrackId", "UnitPrice", "Quantity"]).unwrap()
+    }
+
+    #[test]
+    fn valid_record_parses_to_typed_values() {
+        let values = validate_record(&line_map(), &["1", "2", "3", "0.99", "1"], 2).unwrap();
+        assert_eq!(values[3], Value::Money(Decimal::new(99, 2)));
+        assert_eq!(values[4], Value::Int(1));
+    }
+
+    #[test]
+    fn invalid_record_reports_every_field_with_line_and_column() {
+        let errors = validate_record(&line_map(), &["x", "2", "", "0.999", "0"], 7).unwrap_err();
+        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(text.len(), 4, "{text:?}");
+        assert!(text[0].starts_with("line 7, column InvoiceLineId: not an integer"));
+        assert!(text[1].starts_with("line 7, column TrackId: required value is missing"));
+        assert!(text[2].starts_with("line 7, column UnitPrice: more than 2 decimal places"));
+        assert!(text[3].starts_with("line 7, column Quantity: must be greater than zero"));
+    }
+
+    #[test]
+    fn wrong_field_count_is_a_record_error() {
+        let errors = validate_record(&line_map(), &["1", "2", "3"], 4).unwrap_err();
+        assert_eq!(errors[0].column, None);
+        assert!(errors[0].to_string().contains("expected 5 fields"));
+    }
+
+    #[test]
+    fn empty_field_is_null_when_nullable() {
+        let map = match_header(table("artist").unwrap(), &["ArtistId", "Name"]).unwrap();
+        assert_eq!(validate_record(&map, &["1", ""], 2).unwrap()[1], Value::Null);
+    }
+
+    #[test]
+    fn text_is_kept_verbatim_but_nul_and_bad_utf8_are_rejected() {
+        let map = match_header(table("artist").unwrap(), &["ArtistId", "Name"]).unwrap();
+        let kept = validate_record(&map, &["1", "Edinburgh , \"São\""], 2).unwrap();
+        assert_eq!(kept[1], Value::Text("Edinburgh , \"São\"".to_string()));
+        assert!(validate_record(&map, &[b"1".as_slice(), b"a\0b".as_slice()], 3).is_err());
+        let bad = validate_record(&map, &[b"1".as_slice(), b"\xff\xfe".as_slice()], 4).unwrap_err();
+        assert!(bad[0].reason.contains("UTF-8"));
+    }
+
+    #[test]
+    fn integers_out_of_range_are_rejected() {
+        let map = line_map();
+        assert!(validate_record(&map, &["2147483648", "2", "3", "0.99", "1"], 2).is_err());
+        assert!(validate_record(&map, &["2147483647", "2", "3", "0.99", "1"], 2).is_ok());
+        assert!(validate_record(&map, &["1.5", "2", "3", "0.99", "1"], 2).is_err());
+    }
+
+    #[test]
+    fn money_is_exact() {
+        assert_eq!(parse_money("0.99").unwrap().to_string(), "0.99");
+        assert_eq!(parse_money("1").unwrap().to_string(), "1.00");
+        assert_eq!(parse_money("1.990").unwrap().to_string(), "1.99");
+        assert_eq!(parse_money("99999999.99").unwrap().to_string(), "99999999.99");
+        assert!(parse_money("100000000.00").is_err());
+        assert!(parse_money("0.995").is_err());
+        assert!(parse_money("1e3").is_err());
+        assert!(parse_money("abc").is_err());
+        assert!(parse_money("NaN").is_err());
+    }
+
+    #[test]
+    fn negative_money_fails_non_negative_check() {
+        let errors = validate_record(&line_map(), &["1", "2", "3", "-0.99", "1"], 2).unwrap_err();
+        assert_eq!(errors[0].column, Some("UnitPrice"));
+    }
+
+    #[test]
+    fn three_date_forms_parse() {
+        let midnight = NaiveDate::from_ymd_opt(2021, 1, 2).unwrap().and_hms_opt(0, 0, 0).unwrap();
+        assert_eq!(parse_timestamp("2021-01-02").unwrap(), midnight);
+        assert_eq!(parse_timestamp("2021-01-02 00:00:00").unwrap(), midnight);
+        assert_eq!(parse_timestamp("2021-01-02T00:00:00").unwrap(), midnight);
+        assert_eq!(parse_timestamp("2021-01-02T00:00:00Z").unwrap(), midnight);
+        let fractional = parse_timestamp("2021-01-02T03:04:05.250Z").unwrap();
+        assert_eq!(fractional.and_utc().timestamp_subsec_millis(), 250);
+    }
+
+    #[test]
+    fn bad_dates_are_rejected() {
+        for bad in ["2021-02-30", "02/01/2021", "2021-01-02 25:00:00", "2021-01-02T00:00:00+02:00", "yesterday", "2021-1-2"] {
+            assert!(parse_timestamp(bad).is_err(), "{bad} must not parse");
+        }
+    }
+}
+
+mod to_sql {
+    use bytes::BytesMut;
+    use postgres_types::{IsNull, ToSql, Type, to_sql_checked};
+
+    use super::Value;
+
+    /// Values bind to the column types of the catalog (see `ColumnType::sql_type`).
+    impl ToSql for Value {
+        fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+            match self {
+                Value::Null => Ok(IsNull::Yes),
+                Value::Int(v) => v.to_sql(ty, out),
+                Value::BigInt(v) => v.to_sql(ty, out),
+                Value::Text(v) => v.to_sql(ty, out),
+                Value::Money(v) => v.to_sql(ty, out),
+                Value::Timestamp(v) => v.to_sql(ty, out),
+            }
+        }
+
+        fn accepts(ty: &Type) -> bool {
+            matches!(*ty, Type::INT4 | Type::INT8 | Type::TEXT | Type::VARCHAR | Type::NUMERIC | Type::TIMESTAMP)
+        }
+
+        to_sql_checked!();
+    }
+}

@@ -1,0 +1,222 @@
+# starlift: S3 drop zone -> oltp-loader -> OLTP PostgreSQL -> star-builder ->
+# OLAP PostgreSQL, in a private VPC. See README.md.
+
+data "aws_caller_identity" "current" {
+  count = var.aws_account_id == null ? 1 : 0
+}
+
+locals {
+  account_id = var.aws_account_id != null ? var.aws_account_id : data.aws_caller_identity.current[0].account_id
+  partition = (
+    startswith(var.aws_region, "cn-") ? "aws-cn" :
+    startswith(var.aws_region, "us-gov-") ? "aws-us-gov" : "aws"
+  )
+
+  repo_root = "${path.module}/.."
+
+  # The S3 contract of DESIGN.md: the loader routes <incoming>/<table>.csv[.gz].
+  incoming_prefix       = "incoming/"
+  rejected_prefix       = "rejected/"
+  notification_suffixes = [".csv", ".csv.gz"]
+
+  # The variable names each function reads; the code tests the same file.
+  env_contract_file = "${local.repo_root}/crates/domain/config/variables.json"
+
+  # Database users of the functions, created by sql/bootstrap/0001_roles.sql
+  # (the names are fixed there).
+  db_users = {
+    "oltp-loader"  = "starlift_loader"
+    "star-builder" = "starlift_builder"
+  }
+
+  zip_files = {
+    "oltp-loader"  = startswith(var.loader_zip, "/") ? var.loader_zip : "${local.repo_root}/${var.loader_zip}"
+    "star-builder" = startswith(var.builder_zip, "/") ? var.builder_zip : "${local.repo_root}/${var.builder_zip}"
+  }
+}
+
+# --- one customer-managed key for the stack's data at rest ----------------
+
+resource "aws_kms_key" "this" {
+  description             = "${var.name}: S3 objects, RDS storage and master secret, Performance Insights, logs, SQS, Lambda environment, schedule input"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+}
+
+resource "aws_kms_key_policy" "this" {
+  key_id = aws_kms_key.this.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        # Delegates access to IAM policies of this account (the function
+        # roles get narrow kms:ViaService grants).
+        Sid       = "AccountAdministration"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        Sid       = "CloudWatchLogsOfThisAccount"
+        Effect    = "Allow"
+        Principal = { Service = "logs.${var.aws_region}.amazonaws.com" }
+        Action = [
+          "kms:Encrypt",
+          "kms:Decrypt",
+          "kms:ReEncrypt*",
+          "kms:GenerateDataKey*",
+          "kms:Describe*",
+        ]
+        Resource = "*"
+        Condition = {
+          ArnLike = {
+            "kms:EncryptionContext:aws:logs:arn" = "arn:${local.partition}:logs:${var.aws_region}:${local.account_id}:log-group:*"
+          }
+        }
+      },
+    ]
+  })
+}
+
+resource "aws_kms_alias" "this" {
+  name          = "alias/${var.name}"
+  target_key_id = aws_kms_key.this.key_id
+}
+
+# --- modules --------------------------------------------------------------
+
+module "network" {
+  source = "./modules/network"
+
+  name               = var.name
+  region             = var.aws_region
+  partition          = local.partition
+  account_id         = local.account_id
+  vpc_cidr           = var.vpc_cidr
+  availability_zones = var.availability_zones
+  bucket_arn         = module.storage.bucket_arn
+  kms_key_arn        = aws_kms_key.this.arn
+  log_retention_days = var.log_retention_days
+
+  # Log groups encrypted with the key need its policy (CloudWatch Logs) first.
+  depends_on = [aws_kms_key_policy.this]
+}
+
+module "storage" {
+  source = "./modules/storage"
+
+  name                               = var.name
+  account_id                         = local.account_id
+  bucket_name                        = var.bucket_name
+  force_destroy                      = var.bucket_force_destroy
+  access_log_bucket                  = var.access_log_bucket
+  kms_key_arn                        = aws_kms_key.this.arn
+  incoming_prefix                    = local.incoming_prefix
+  rejected_prefix                    = local.rejected_prefix
+  notification_suffixes              = local.notification_suffixes
+  loader_function_arn                = module.functions.function_arns["oltp-loader"]
+  loader_function_name               = module.functions.function_names["oltp-loader"]
+  rejected_expiration_days           = var.rejected_expiration_days
+  noncurrent_version_expiration_days = var.noncurrent_version_expiration_days
+}
+
+module "database" {
+  source = "./modules/database"
+
+  name                                = var.name
+  partition                           = local.partition
+  topology                            = var.database_topology
+  subnet_ids                          = module.network.data_subnet_ids
+  security_group_id                   = module.network.database_security_group_id
+  kms_key_arn                         = aws_kms_key.this.arn
+  engine_version                      = var.db_engine_version
+  instance_class                      = var.db_instance_class
+  allocated_storage_gb                = var.db_allocated_storage_gb
+  max_allocated_storage_gb            = var.db_max_allocated_storage_gb
+  oltp_db_name                        = var.oltp_db_name
+  olap_db_name                        = var.olap_db_name
+  master_username                     = var.db_master_username
+  multi_az                            = var.db_multi_az
+  deletion_protection                 = var.db_deletion_protection
+  skip_final_snapshot                 = var.db_skip_final_snapshot
+  backup_retention_days               = var.db_backup_retention_days
+  performance_insights_enabled        = var.db_performance_insights_enabled
+  performance_insights_retention_days = var.db_performance_insights_retention_days
+  monitoring_interval                 = var.db_monitoring_interval
+  log_retention_days                  = var.log_retention_days
+  apply_immediately                   = var.db_apply_immediately
+
+  # Log groups encrypted with the key need its policy (CloudWatch Logs) first.
+  depends_on = [aws_kms_key_policy.this]
+}
+
+module "functions" {
+  source = "./modules/functions"
+
+  name              = var.name
+  region            = var.aws_region
+  partition         = local.partition
+  account_id        = local.account_id
+  env_contract_file = local.env_contract_file
+
+  packages = {
+    "oltp-loader" = {
+      zip_file             = local.zip_files["oltp-loader"]
+      memory_mb            = var.loader_memory_mb
+      timeout_seconds      = var.loader_timeout_seconds
+      reserved_concurrency = var.loader_reserved_concurrency
+    }
+    "star-builder" = {
+      zip_file             = local.zip_files["star-builder"]
+      memory_mb            = var.builder_memory_mb
+      timeout_seconds      = var.builder_timeout_seconds
+      reserved_concurrency = var.builder_reserved_concurrency
+    }
+  }
+
+  subnet_ids        = module.network.app_subnet_ids
+  security_group_id = module.network.functions_security_group_id
+  kms_key_arn       = aws_kms_key.this.arn
+  bucket_arn        = module.storage.bucket_arn
+  incoming_prefix   = local.incoming_prefix
+  rejected_prefix   = local.rejected_prefix
+
+  databases = {
+    for purpose, db in module.database.databases : purpose => {
+      address     = db.address
+      port        = db.port
+      db_name     = db.db_name
+      resource_id = db.resource_id
+    }
+  }
+  db_users = local.db_users
+
+  db_ssl_root_cert = var.db_ssl_root_cert
+  dq_fail_hard     = var.dq_fail_hard
+  log_level        = var.function_log_level
+
+  log_retention_days          = var.log_retention_days
+  failure_retention_seconds   = var.failure_queue_retention_seconds
+  async_max_retries           = var.async_max_retries
+  async_max_event_age_seconds = var.async_max_event_age_seconds
+
+  bootstrap_secret_arns = var.enable_db_bootstrap ? module.database.master_secret_arns : []
+
+  # Log groups encrypted with the key need its policy (CloudWatch Logs) first.
+  depends_on = [aws_kms_key_policy.this]
+}
+
+module "schedule" {
+  source = "./modules/schedule"
+
+  name                  = var.name
+  account_id            = local.account_id
+  schedule_expression   = var.build_schedule_expression
+  timezone              = var.build_schedule_timezone
+  enabled               = var.build_schedule_enabled
+  function_arn          = module.functions.function_arns["star-builder"]
+  input                 = jsonencode({ mode = "incremental" })
+  kms_key_arn           = aws_kms_key.this.arn
+  dead_letter_queue_arn = module.functions.failure_queue_arns["star-builder"]
+}
