@@ -1,6 +1,6 @@
 -- Stage the pending rows of one table for another try.
 INSERT INTO {stage} (line_no, {columns})
-SELECT p.line_no, r.{columns_r}
+SELECT p.line_no, {r_columns}
 FROM etl.pending_row AS p,
      LATERAL jsonb_populate_record(NULL::{stage}, p.row_data) AS r
 WHERE p.table_name = '{table}'

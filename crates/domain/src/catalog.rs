@@ -80,10 +80,22 @@ pub const OLTP_SCHEMA: &str = "chinook";
 pub const LOAD_BATCH_COLUMN: &str = "load_batch_id";
 
 const fn col(csv_name: &'static str, sql_name: &'static str, ty: ColumnType) -> Column {
-    Column { csv_name, sql_name, ty, nullable: false, check: None }
+    Column {
+        csv_name,
+        sql_name,
+        ty,
+        nullable: false,
+        check: None,
+    }
 }
 const fn opt(csv_name: &'static str, sql_name: &'static str, ty: ColumnType) -> Column {
-    Column { csv_name, sql_name, ty, nullable: true, check: None }
+    Column {
+        csv_name,
+        sql_name,
+        ty,
+        nullable: true,
+        check: None,
+    }
 }
 const fn checked(mut column: Column, check: ValueCheck) -> Column {
     column.check = Some(check);
@@ -111,7 +123,11 @@ pub static TABLES: &[Table] = &[
             col("ArtistId", "artist_id", Int),
         ],
         primary_key: &["album_id"],
-        foreign_keys: &[ForeignKey { columns: &["artist_id"], references: "artist", referenced_columns: &["artist_id"] }],
+        foreign_keys: &[ForeignKey {
+            columns: &["artist_id"],
+            references: "artist",
+            referenced_columns: &["artist_id"],
+        }],
     },
     Table {
         name: "genre",
@@ -123,7 +139,10 @@ pub static TABLES: &[Table] = &[
     Table {
         name: "media_type",
         csv_name: "MediaType",
-        columns: &[col("MediaTypeId", "media_type_id", Int), opt("Name", "name", Text)],
+        columns: &[
+            col("MediaTypeId", "media_type_id", Int),
+            opt("Name", "name", Text),
+        ],
         primary_key: &["media_type_id"],
         foreign_keys: &[],
     },
@@ -143,26 +162,52 @@ pub static TABLES: &[Table] = &[
         ],
         primary_key: &["track_id"],
         foreign_keys: &[
-            ForeignKey { columns: &["album_id"], references: "album", referenced_columns: &["album_id"] },
-            ForeignKey { columns: &["media_type_id"], references: "media_type", referenced_columns: &["media_type_id"] },
-            ForeignKey { columns: &["genre_id"], references: "genre", referenced_columns: &["genre_id"] },
+            ForeignKey {
+                columns: &["album_id"],
+                references: "album",
+                referenced_columns: &["album_id"],
+            },
+            ForeignKey {
+                columns: &["media_type_id"],
+                references: "media_type",
+                referenced_columns: &["media_type_id"],
+            },
+            ForeignKey {
+                columns: &["genre_id"],
+                references: "genre",
+                referenced_columns: &["genre_id"],
+            },
         ],
     },
     Table {
         name: "playlist",
         csv_name: "Playlist",
-        columns: &[col("PlaylistId", "playlist_id", Int), opt("Name", "name", Text)],
+        columns: &[
+            col("PlaylistId", "playlist_id", Int),
+            opt("Name", "name", Text),
+        ],
         primary_key: &["playlist_id"],
         foreign_keys: &[],
     },
     Table {
         name: "playlist_track",
         csv_name: "PlaylistTrack",
-        columns: &[col("PlaylistId", "playlist_id", Int), col("TrackId", "track_id", Int)],
+        columns: &[
+            col("PlaylistId", "playlist_id", Int),
+            col("TrackId", "track_id", Int),
+        ],
         primary_key: &["playlist_id", "track_id"],
         foreign_keys: &[
-            ForeignKey { columns: &["playlist_id"], references: "playlist", referenced_columns: &["playlist_id"] },
-            ForeignKey { columns: &["track_id"], references: "track", referenced_columns: &["track_id"] },
+            ForeignKey {
+                columns: &["playlist_id"],
+                references: "playlist",
+                referenced_columns: &["playlist_id"],
+            },
+            ForeignKey {
+                columns: &["track_id"],
+                references: "track",
+                referenced_columns: &["track_id"],
+            },
         ],
     },
     Table {
@@ -186,7 +231,11 @@ pub static TABLES: &[Table] = &[
             opt("Email", "email", Text),
         ],
         primary_key: &["employee_id"],
-        foreign_keys: &[ForeignKey { columns: &["reports_to"], references: "employee", referenced_columns: &["employee_id"] }],
+        foreign_keys: &[ForeignKey {
+            columns: &["reports_to"],
+            references: "employee",
+            referenced_columns: &["employee_id"],
+        }],
     },
     Table {
         name: "customer",
@@ -207,7 +256,11 @@ pub static TABLES: &[Table] = &[
             opt("SupportRepId", "support_rep_id", Int),
         ],
         primary_key: &["customer_id"],
-        foreign_keys: &[ForeignKey { columns: &["support_rep_id"], references: "employee", referenced_columns: &["employee_id"] }],
+        foreign_keys: &[ForeignKey {
+            columns: &["support_rep_id"],
+            references: "employee",
+            referenced_columns: &["employee_id"],
+        }],
     },
     Table {
         name: "invoice",
@@ -224,7 +277,11 @@ pub static TABLES: &[Table] = &[
             checked(col("Total", "total", Money), NonNegative),
         ],
         primary_key: &["invoice_id"],
-        foreign_keys: &[ForeignKey { columns: &["customer_id"], references: "customer", referenced_columns: &["customer_id"] }],
+        foreign_keys: &[ForeignKey {
+            columns: &["customer_id"],
+            references: "customer",
+            referenced_columns: &["customer_id"],
+        }],
     },
     Table {
         name: "invoice_line",
@@ -238,21 +295,34 @@ pub static TABLES: &[Table] = &[
         ],
         primary_key: &["invoice_line_id"],
         foreign_keys: &[
-            ForeignKey { columns: &["invoice_id"], references: "invoice", referenced_columns: &["invoice_id"] },
-            ForeignKey { columns: &["track_id"], references: "track", referenced_columns: &["track_id"] },
+            ForeignKey {
+                columns: &["invoice_id"],
+                references: "invoice",
+                referenced_columns: &["invoice_id"],
+            },
+            ForeignKey {
+                columns: &["track_id"],
+                references: "track",
+                referenced_columns: &["track_id"],
+            },
         ],
     },
 ];
 
 /// Normalizes a table name for matching: lower case, `_` and `-` dropped.
 pub fn normalize_table_name(name: &str) -> String {
-    name.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase).collect()
+    name.chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Finds a table by SQL or CSV name, case-insensitively, ignoring `_` and `-`.
 pub fn find_table(name: &str) -> Option<&'static Table> {
     let wanted = normalize_table_name(name);
-    TABLES.iter().find(|t| normalize_table_name(t.name) == wanted || normalize_table_name(t.csv_name) == wanted)
+    TABLES.iter().find(|t| {
+        normalize_table_name(t.name) == wanted || normalize_table_name(t.csv_name) == wanted
+    })
 }
 
 /// Finds a table by its exact SQL name.
@@ -273,12 +343,18 @@ impl Table {
 
     /// Tables this one refers to, other than itself.
     pub fn parents(&self) -> BTreeSet<&'static str> {
-        self.foreign_keys.iter().map(|fk| fk.references).filter(|r| *r != self.name).collect()
+        self.foreign_keys
+            .iter()
+            .map(|fk| fk.references)
+            .filter(|r| *r != self.name)
+            .collect()
     }
 
     /// Whether a foreign key refers back to this table (Employee.ReportsTo).
     pub fn is_self_referencing(&self) -> bool {
-        self.foreign_keys.iter().any(|fk| fk.references == self.name)
+        self.foreign_keys
+            .iter()
+            .any(|fk| fk.references == self.name)
     }
 
     /// `chinook.<name>`
@@ -343,7 +419,10 @@ mod tests {
                 assert_eq!(fk.columns.len(), fk.referenced_columns.len());
                 for (c, r) in fk.columns.iter().zip(fk.referenced_columns) {
                     assert!(table.column(c).is_some(), "{}.{c}", table.name);
-                    assert_eq!(target.primary_key, fk.referenced_columns, "FKs point at primary keys");
+                    assert_eq!(
+                        target.primary_key, fk.referenced_columns,
+                        "FKs point at primary keys"
+                    );
                     assert_eq!(table.column(c).unwrap().ty, target.column(r).unwrap().ty);
                 }
             }

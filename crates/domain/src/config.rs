@@ -26,7 +26,10 @@ pub const VARIABLES_JSON: &str = include_str!("../config/variables.json");
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
     #[error("environment variable {name} is not set ({hint})")]
-    Missing { name: &'static str, hint: &'static str },
+    Missing {
+        name: &'static str,
+        hint: &'static str,
+    },
     #[error("environment variable {name} is malformed: {reason}")]
     Malformed { name: &'static str, reason: String },
 }
@@ -66,52 +69,98 @@ pub struct DbSettings {
 impl DbSettings {
     /// The URL without its password, for logs.
     pub fn redacted(&self) -> String {
-        format!("postgres://{}@{}:{}/{}", self.user, self.host, self.port, self.dbname)
+        format!(
+            "postgres://{}@{}:{}/{}",
+            self.user, self.host, self.port, self.dbname
+        )
     }
 
     /// Parses `postgres://user[:password]@host[:port]/db[?sslmode=…]`.
-    pub fn parse(name: &'static str, url: &str, auth: DbAuth, root_cert: Option<PathBuf>) -> Result<Self, ConfigError> {
+    pub fn parse(
+        name: &'static str,
+        url: &str,
+        auth: DbAuth,
+        root_cert: Option<PathBuf>,
+    ) -> Result<Self, ConfigError> {
         let malformed = |reason: String| ConfigError::Malformed { name, reason };
         let parsed = Url::parse(url).map_err(|e| malformed(format!("not a URL: {e}")))?;
         if parsed.scheme() != "postgres" && parsed.scheme() != "postgresql" {
-            return Err(malformed(format!("scheme must be postgres://, found {}://", parsed.scheme())));
+            return Err(malformed(format!(
+                "scheme must be postgres://, found {}://",
+                parsed.scheme()
+            )));
         }
-        let host = parsed.host_str().filter(|h| !h.is_empty()).ok_or_else(|| malformed("no host".to_string()))?;
-        let host = host.trim_start_matches('[').trim_end_matches(']').to_string();
-        let user = percent_encoding::percent_decode_str(parsed.username()).decode_utf8_lossy().into_owned();
+        let host = parsed
+            .host_str()
+            .filter(|h| !h.is_empty())
+            .ok_or_else(|| malformed("no host".to_string()))?;
+        let host = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string();
+        let user = percent_encoding::percent_decode_str(parsed.username())
+            .decode_utf8_lossy()
+            .into_owned();
         if user.is_empty() {
-            return Err(malformed("no user name (postgres://user@host/db)".to_string()));
+            return Err(malformed(
+                "no user name (postgres://user@host/db)".to_string(),
+            ));
         }
-        let password = parsed.password().map(|p| percent_encoding::percent_decode_str(p).decode_utf8_lossy().into_owned());
+        let password = parsed.password().map(|p| {
+            percent_encoding::percent_decode_str(p)
+                .decode_utf8_lossy()
+                .into_owned()
+        });
         if auth == DbAuth::Iam && password.is_some() {
-            return Err(malformed("a password in the URL with DB_AUTH=iam; remove it".to_string()));
+            return Err(malformed(
+                "a password in the URL with DB_AUTH=iam; remove it".to_string(),
+            ));
         }
         let dbname = parsed.path().trim_start_matches('/').to_string();
         if dbname.is_empty() || dbname.contains('/') {
-            return Err(malformed("no database name (postgres://user@host/db)".to_string()));
+            return Err(malformed(
+                "no database name (postgres://user@host/db)".to_string(),
+            ));
         }
         let mut sslmode = None;
         for (key, value) in parsed.query_pairs() {
             match key.as_ref() {
                 "sslmode" => sslmode = Some(value.into_owned()),
-                other => return Err(malformed(format!("unsupported URL parameter {other:?} (only sslmode)"))),
+                other => {
+                    return Err(malformed(format!(
+                        "unsupported URL parameter {other:?} (only sslmode)"
+                    )));
+                }
             }
         }
         let tls = match (sslmode.as_deref(), root_cert) {
             (Some("disable"), _) => TlsMode::Disable,
             (Some("prefer") | Some("allow"), _) => {
-                return Err(malformed("sslmode=prefer/allow may fall back to plain text; use require or verify-full".to_string()));
+                return Err(malformed(
+                    "sslmode=prefer/allow may fall back to plain text; use require or verify-full"
+                        .to_string(),
+                ));
             }
             (Some("require"), _) => TlsMode::Require,
             (Some("verify-full") | None, Some(root_cert)) => TlsMode::VerifyFull { root_cert },
             (Some("verify-full") | Some("verify-ca"), None) => {
-                return Err(malformed("sslmode=verify-full needs DB_SSL_ROOT_CERT (a PEM file)".to_string()));
+                return Err(malformed(
+                    "sslmode=verify-full needs DB_SSL_ROOT_CERT (a PEM file)".to_string(),
+                ));
             }
             (None, None) => TlsMode::Require,
             (Some(other), _) => return Err(malformed(format!("unknown sslmode {other:?}"))),
         };
         let port = parsed.port().unwrap_or(5432);
-        Ok(Self { host, port, user, password, dbname, auth, tls })
+        Ok(Self {
+            host,
+            port,
+            user,
+            password,
+            dbname,
+            auth,
+            tls,
+        })
     }
 }
 
@@ -142,13 +191,21 @@ impl LoaderConfig {
         let oltp = read_database(&lookup, env::OLTP_DATABASE_URL, auth, root_cert)?;
         let incoming_prefix = read_prefix(&lookup, env::INCOMING_PREFIX, "incoming/")?;
         let rejected_prefix = read_prefix(&lookup, env::REJECTED_PREFIX, "rejected/")?;
-        if incoming_prefix.starts_with(&rejected_prefix) || rejected_prefix.starts_with(&incoming_prefix) {
+        if incoming_prefix.starts_with(&rejected_prefix)
+            || rejected_prefix.starts_with(&incoming_prefix)
+        {
             return Err(ConfigError::Malformed {
                 name: env::REJECTED_PREFIX,
-                reason: format!("{rejected_prefix:?} overlaps INCOMING_PREFIX {incoming_prefix:?}; rejects would be loaded again"),
+                reason: format!(
+                    "{rejected_prefix:?} overlaps INCOMING_PREFIX {incoming_prefix:?}; rejects would be loaded again"
+                ),
             });
         }
-        Ok(Self { oltp, incoming_prefix, rejected_prefix })
+        Ok(Self {
+            oltp,
+            incoming_prefix,
+            rejected_prefix,
+        })
     }
 }
 
@@ -166,29 +223,46 @@ impl BuilderConfig {
             None | Some("false") | Some("0") => false,
             Some("true") | Some("1") => true,
             Some(other) => {
-                return Err(ConfigError::Malformed { name: env::DQ_FAIL_HARD, reason: format!("{other:?} is not true or false") });
+                return Err(ConfigError::Malformed {
+                    name: env::DQ_FAIL_HARD,
+                    reason: format!("{other:?} is not true or false"),
+                });
             }
         };
-        Ok(Self { oltp, olap, dq_fail_hard })
+        Ok(Self {
+            oltp,
+            olap,
+            dq_fail_hard,
+        })
     }
 }
 
 fn non_empty(lookup: &impl Fn(&str) -> Option<String>, name: &str) -> Option<String> {
-    lookup(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+    lookup(name)
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
 }
 
-fn read_auth(lookup: &impl Fn(&str) -> Option<String>) -> Result<(DbAuth, Option<PathBuf>), ConfigError> {
+fn read_auth(
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<(DbAuth, Option<PathBuf>), ConfigError> {
     let auth = match non_empty(lookup, env::DB_AUTH).as_deref() {
         None | Some("password") => DbAuth::Password,
         Some("iam") => DbAuth::Iam,
         Some(other) => {
-            return Err(ConfigError::Malformed { name: env::DB_AUTH, reason: format!("{other:?} is not password or iam") });
+            return Err(ConfigError::Malformed {
+                name: env::DB_AUTH,
+                reason: format!("{other:?} is not password or iam"),
+            });
         }
     };
     let root_cert = non_empty(lookup, env::DB_SSL_ROOT_CERT).map(PathBuf::from);
     if let Some(path) = &root_cert {
         if !path.is_file() {
-            return Err(ConfigError::Malformed { name: env::DB_SSL_ROOT_CERT, reason: format!("{} is not a readable file", path.display()) });
+            return Err(ConfigError::Malformed {
+                name: env::DB_SSL_ROOT_CERT,
+                reason: format!("{} is not a readable file", path.display()),
+            });
         }
     }
     Ok((auth, root_cert))
@@ -200,14 +274,26 @@ fn read_database(
     auth: DbAuth,
     root_cert: Option<PathBuf>,
 ) -> Result<DbSettings, ConfigError> {
-    let url = non_empty(lookup, name).ok_or(ConfigError::Missing { name, hint: "postgres://user@host:port/db" })?;
+    let url = non_empty(lookup, name).ok_or(ConfigError::Missing {
+        name,
+        hint: "postgres://user@host:port/db",
+    })?;
     DbSettings::parse(name, &url, auth, root_cert)
 }
 
-fn read_prefix(lookup: &impl Fn(&str) -> Option<String>, name: &'static str, default: &str) -> Result<String, ConfigError> {
+fn read_prefix(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: &str,
+) -> Result<String, ConfigError> {
     let value = non_empty(lookup, name).unwrap_or_else(|| default.to_string());
     if value.starts_with('/') || !value.ends_with('/') {
-        return Err(ConfigError::Malformed { name, reason: format!("{value:?} must be a key prefix like {default:?} (no leading /, a trailing /)") });
+        return Err(ConfigError::Malformed {
+            name,
+            reason: format!(
+                "{value:?} must be a key prefix like {default:?} (no leading /, a trailing /)"
+            ),
+        });
     }
     Ok(value)
 }
@@ -220,17 +306,28 @@ mod tests {
     use super::*;
 
     fn lookup_from(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |name| map.get(name).cloned()
     }
 
     #[test]
     fn loader_reads_defaults_and_url() {
-        let config = LoaderConfig::from_lookup(lookup_from(&[("OLTP_DATABASE_URL", "postgres://app@db.internal:5433/oltp")])).unwrap();
+        let config = LoaderConfig::from_lookup(lookup_from(&[(
+            "OLTP_DATABASE_URL",
+            "postgres://app@db.internal:5433/oltp",
+        )]))
+        .unwrap();
         assert_eq!(config.oltp.host, "db.internal");
         assert_eq!(config.oltp.port, 5433);
         assert_eq!(config.oltp.dbname, "oltp");
-        assert_eq!(config.oltp.tls, TlsMode::Require, "no root cert: require, never prefer");
+        assert_eq!(
+            config.oltp.tls,
+            TlsMode::Require,
+            "no root cert: require, never prefer"
+        );
         assert_eq!(config.incoming_prefix, "incoming/");
         assert_eq!(config.rejected_prefix, "rejected/");
     }
@@ -239,23 +336,70 @@ mod tests {
     fn missing_url_names_the_variable() {
         let err = LoaderConfig::from_lookup(lookup_from(&[])).unwrap_err();
         assert!(err.to_string().contains("OLTP_DATABASE_URL"), "{err}");
-        let err = BuilderConfig::from_lookup(lookup_from(&[("OLTP_DATABASE_URL", "postgres://a@h/db")])).unwrap_err();
+        let err =
+            BuilderConfig::from_lookup(lookup_from(&[("OLTP_DATABASE_URL", "postgres://a@h/db")]))
+                .unwrap_err();
         assert!(err.to_string().contains("OLAP_DATABASE_URL"), "{err}");
     }
 
     #[test]
     fn malformed_values_name_the_variable() {
         let cases: &[(&[(&str, &str)], &str)] = &[
-            (&[("OLTP_DATABASE_URL", "mysql://a@h/db")], "OLTP_DATABASE_URL"),
-            (&[("OLTP_DATABASE_URL", "postgres://h/db")], "OLTP_DATABASE_URL"),
-            (&[("OLTP_DATABASE_URL", "postgres://a@h/")], "OLTP_DATABASE_URL"),
-            (&[("OLTP_DATABASE_URL", "postgres://a@h/db?sslmode=prefer")], "OLTP_DATABASE_URL"),
-            (&[("OLTP_DATABASE_URL", "postgres://a@h/db?sslmode=verify-full")], "OLTP_DATABASE_URL"),
-            (&[("OLTP_DATABASE_URL", "postgres://a:secret@h/db"), ("DB_AUTH", "iam")], "OLTP_DATABASE_URL"),
-            (&[("OLTP_DATABASE_URL", "postgres://a@h/db"), ("DB_AUTH", "kerberos")], "DB_AUTH"),
-            (&[("OLTP_DATABASE_URL", "postgres://a@h/db"), ("DB_SSL_ROOT_CERT", "/no/such/file.pem")], "DB_SSL_ROOT_CERT"),
-            (&[("OLTP_DATABASE_URL", "postgres://a@h/db"), ("INCOMING_PREFIX", "incoming")], "INCOMING_PREFIX"),
-            (&[("OLTP_DATABASE_URL", "postgres://a@h/db"), ("REJECTED_PREFIX", "incoming/bad/")], "REJECTED_PREFIX"),
+            (
+                &[("OLTP_DATABASE_URL", "mysql://a@h/db")],
+                "OLTP_DATABASE_URL",
+            ),
+            (
+                &[("OLTP_DATABASE_URL", "postgres://h/db")],
+                "OLTP_DATABASE_URL",
+            ),
+            (
+                &[("OLTP_DATABASE_URL", "postgres://a@h/")],
+                "OLTP_DATABASE_URL",
+            ),
+            (
+                &[("OLTP_DATABASE_URL", "postgres://a@h/db?sslmode=prefer")],
+                "OLTP_DATABASE_URL",
+            ),
+            (
+                &[("OLTP_DATABASE_URL", "postgres://a@h/db?sslmode=verify-full")],
+                "OLTP_DATABASE_URL",
+            ),
+            (
+                &[
+                    ("OLTP_DATABASE_URL", "postgres://a:secret@h/db"),
+                    ("DB_AUTH", "iam"),
+                ],
+                "OLTP_DATABASE_URL",
+            ),
+            (
+                &[
+                    ("OLTP_DATABASE_URL", "postgres://a@h/db"),
+                    ("DB_AUTH", "kerberos"),
+                ],
+                "DB_AUTH",
+            ),
+            (
+                &[
+                    ("OLTP_DATABASE_URL", "postgres://a@h/db"),
+                    ("DB_SSL_ROOT_CERT", "/no/such/file.pem"),
+                ],
+                "DB_SSL_ROOT_CERT",
+            ),
+            (
+                &[
+                    ("OLTP_DATABASE_URL", "postgres://a@h/db"),
+                    ("INCOMING_PREFIX", "incoming"),
+                ],
+                "INCOMING_PREFIX",
+            ),
+            (
+                &[
+                    ("OLTP_DATABASE_URL", "postgres://a@h/db"),
+                    ("REJECTED_PREFIX", "incoming/bad/"),
+                ],
+                "REJECTED_PREFIX",
+            ),
         ];
         for (pairs, name) in cases {
             let err = LoaderConfig::from_lookup(lookup_from(pairs)).unwrap_err();
@@ -272,7 +416,13 @@ mod tests {
 
     #[test]
     fn sslmode_disable_and_verify_full() {
-        let plain = DbSettings::parse("X", "postgres://a@127.0.0.1:5/db?sslmode=disable", DbAuth::Password, None).unwrap();
+        let plain = DbSettings::parse(
+            "X",
+            "postgres://a@127.0.0.1:5/db?sslmode=disable",
+            DbAuth::Password,
+            None,
+        )
+        .unwrap();
         assert_eq!(plain.tls, TlsMode::Disable);
         let cert = tempfile::NamedTempFile::new().unwrap();
         let config = LoaderConfig::from_lookup(lookup_from(&[
@@ -281,13 +431,24 @@ mod tests {
             ("DB_AUTH", "iam"),
         ]))
         .unwrap();
-        assert_eq!(config.oltp.tls, TlsMode::VerifyFull { root_cert: cert.path().to_path_buf() });
+        assert_eq!(
+            config.oltp.tls,
+            TlsMode::VerifyFull {
+                root_cert: cert.path().to_path_buf()
+            }
+        );
         assert_eq!(config.oltp.auth, DbAuth::Iam);
     }
 
     #[test]
     fn password_is_decoded_and_redacted() {
-        let s = DbSettings::parse("X", "postgres://app:p%40ss@h/db?sslmode=disable", DbAuth::Password, None).unwrap();
+        let s = DbSettings::parse(
+            "X",
+            "postgres://app:p%40ss@h/db?sslmode=disable",
+            DbAuth::Password,
+            None,
+        )
+        .unwrap();
         assert_eq!(s.password.as_deref(), Some("p@ss"));
         assert!(!s.redacted().contains("p@ss"));
     }
@@ -298,7 +459,12 @@ mod tests {
     fn readers_ask_for_exactly_the_documented_variables() {
         let contract: serde_json::Value = serde_json::from_str(VARIABLES_JSON).unwrap();
         let documented = |function: &str| -> BTreeSet<String> {
-            contract[function].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
+            contract[function]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap().to_string())
+                .collect()
         };
         let cert = tempfile::NamedTempFile::new().unwrap();
         let cert_path = cert.path().to_str().unwrap().to_string();

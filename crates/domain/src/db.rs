@@ -29,9 +29,16 @@ pub enum DbError {
     #[error("TLS setup failed: {0}")]
     Tls(#[from] rustls::Error),
     #[error("cannot create an RDS IAM auth token for {user}@{host}: {reason}")]
-    IamToken { user: String, host: String, reason: String },
+    IamToken {
+        user: String,
+        host: String,
+        reason: String,
+    },
     #[error("cannot connect to {target}: {source}")]
-    Connect { target: String, source: tokio_postgres::Error },
+    Connect {
+        target: String,
+        source: tokio_postgres::Error,
+    },
     #[error("connecting to {target} timed out after {seconds} s")]
     ConnectTimeout { target: String, seconds: u64 },
     #[error("no connection to {target}")]
@@ -42,7 +49,10 @@ impl DbError {
     /// Whether retrying later may succeed (the database was unreachable, say),
     /// as opposed to a configuration problem that a retry will not fix.
     pub fn is_transient(&self) -> bool {
-        matches!(self, DbError::Connect { .. } | DbError::ConnectTimeout { .. } | DbError::IamToken { .. })
+        matches!(
+            self,
+            DbError::Connect { .. } | DbError::ConnectTimeout { .. } | DbError::IamToken { .. }
+        )
     }
 }
 
@@ -59,7 +69,10 @@ pub struct Connector {
 
 impl std::fmt::Debug for Connector {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Connector").field("target", &self.settings.redacted()).field("tls", &self.settings.tls).finish()
+        f.debug_struct("Connector")
+            .field("target", &self.settings.redacted())
+            .field("tls", &self.settings.tls)
+            .finish()
     }
 }
 
@@ -75,7 +88,9 @@ impl Connector {
                 );
                 Some(MakeRustlsConnect::new(unverified_tls_config()?))
             }
-            TlsMode::VerifyFull { root_cert } => Some(MakeRustlsConnect::new(verified_tls_config(root_cert)?)),
+            TlsMode::VerifyFull { root_cert } => {
+                Some(MakeRustlsConnect::new(verified_tls_config(root_cert)?))
+            }
         };
         Ok(Self { settings, tls, aws })
     }
@@ -125,13 +140,23 @@ impl Connector {
         match tokio::time::timeout(CONNECT_TIMEOUT + Duration::from_secs(5), attempt).await {
             Ok(Ok(client)) => Ok(client),
             Ok(Err(source)) => Err(DbError::Connect { target, source }),
-            Err(_) => Err(DbError::ConnectTimeout { target, seconds: CONNECT_TIMEOUT.as_secs() + 5 }),
+            Err(_) => Err(DbError::ConnectTimeout {
+                target,
+                seconds: CONNECT_TIMEOUT.as_secs() + 5,
+            }),
         }
     }
 
     async fn iam_token(&self) -> Result<String, DbError> {
-        let failure = |reason: String| DbError::IamToken { user: self.settings.user.clone(), host: self.settings.host.clone(), reason };
-        let aws = self.aws.as_ref().ok_or_else(|| failure("no AWS configuration was provided".to_string()))?;
+        let failure = |reason: String| DbError::IamToken {
+            user: self.settings.user.clone(),
+            host: self.settings.host.clone(),
+            reason,
+        };
+        let aws = self
+            .aws
+            .as_ref()
+            .ok_or_else(|| failure("no AWS configuration was provided".to_string()))?;
         let generator = aws_sdk_rds::auth_token::AuthTokenGenerator::new(
             aws_sdk_rds::auth_token::Config::builder()
                 .hostname(&self.settings.host)
@@ -140,7 +165,10 @@ impl Connector {
                 .build()
                 .map_err(|e| failure(e.to_string()))?,
         );
-        let token = generator.auth_token(aws).await.map_err(|e| failure(e.to_string()))?;
+        let token = generator
+            .auth_token(aws)
+            .await
+            .map_err(|e| failure(e.to_string()))?;
         Ok(token.as_str().to_string())
     }
 }
@@ -164,20 +192,37 @@ fn provider() -> Arc<CryptoProvider> {
 fn verified_tls_config(root_cert: &std::path::Path) -> Result<ClientConfig, DbError> {
     let path = root_cert.display().to_string();
     let mut roots = RootCertStore::empty();
-    let certs = CertificateDer::pem_file_iter(root_cert).map_err(|e| DbError::RootCert { path: path.clone(), reason: e.to_string() })?;
+    let certs = CertificateDer::pem_file_iter(root_cert).map_err(|e| DbError::RootCert {
+        path: path.clone(),
+        reason: e.to_string(),
+    })?;
     for cert in certs {
-        let cert = cert.map_err(|e| DbError::RootCert { path: path.clone(), reason: e.to_string() })?;
-        roots.add(cert).map_err(|e| DbError::RootCert { path: path.clone(), reason: e.to_string() })?;
+        let cert = cert.map_err(|e| DbError::RootCert {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        roots.add(cert).map_err(|e| DbError::RootCert {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
     }
     if roots.is_empty() {
-        return Err(DbError::RootCert { path, reason: "no certificates in the file".to_string() });
+        return Err(DbError::RootCert {
+            path,
+            reason: "no certificates in the file".to_string(),
+        });
     }
-    Ok(ClientConfig::builder_with_provider(provider()).with_safe_default_protocol_versions()?.with_root_certificates(roots).with_no_client_auth())
+    Ok(ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()?
+        .with_root_certificates(roots)
+        .with_no_client_auth())
 }
 
 fn unverified_tls_config() -> Result<ClientConfig, DbError> {
     let provider = provider();
-    let verifier = Arc::new(EncryptOnly { algorithms: provider.signature_verification_algorithms });
+    let verifier = Arc::new(EncryptOnly {
+        algorithms: provider.signature_verification_algorithms,
+    });
     Ok(ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()?
         .dangerous()
@@ -242,7 +287,10 @@ pub type ClientGuard<'a> = tokio::sync::MappedMutexGuard<'a, Client>;
 
 impl CachedClient {
     pub fn new(connector: Connector) -> Self {
-        Self { connector, client: Mutex::new(None) }
+        Self {
+            connector,
+            client: Mutex::new(None),
+        }
     }
 
     pub fn connector(&self) -> &Connector {
@@ -262,7 +310,9 @@ impl CachedClient {
             }
             *slot = Some(self.connector.connect().await?);
         }
-        MutexGuard::try_map(slot, |s| s.as_mut()).map_err(|_| DbError::NotConnected { target: self.connector.settings().redacted() })
+        MutexGuard::try_map(slot, |s| s.as_mut()).map_err(|_| DbError::NotConnected {
+            target: self.connector.settings().redacted(),
+        })
     }
 
     /// Drops the cached connection (after an error that may have left it unusable).

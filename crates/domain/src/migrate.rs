@@ -22,14 +22,37 @@ pub struct MigrationSet {
 
 macro_rules! migration {
     ($version:expr, $dir:literal, $file:literal) => {
-        Migration { version: $version, name: $file, sql: include_str!(concat!("../../../sql/", $dir, "/", $file)) }
+        Migration {
+            version: $version,
+            name: $file,
+            sql: include_str!(concat!("../../../sql/", $dir, "/", $file)),
+        }
     };
 }
 
 /// The OLTP database: the chinook schema and the load ledger.
 pub static OLTP: MigrationSet = MigrationSet {
     name: "oltp",
-    migrations: &[migration!(1, "oltp", "0001_chinook.sql"), migration!(2, "oltp", "0002_etl.sql")],
+    migrations: &[
+        migration!(1, "oltp", "0001_chinook.sql"),
+        migration!(2, "oltp", "0002_etl.sql"),
+    ],
+};
+
+/// The OLAP database: mirror, dw and etl schemas.
+pub static OLAP: MigrationSet = MigrationSet {
+    name: "olap",
+    migrations: &[
+        migration!(1, "olap", "0001_mirror.sql"),
+        migration!(2, "olap", "0002_dw.sql"),
+        migration!(3, "olap", "0003_etl.sql"),
+    ],
+};
+
+/// The analytics views over `dw`; applied after [`OLAP`].
+pub static ANALYTICS: MigrationSet = MigrationSet {
+    name: "analytics",
+    migrations: &[migration!(1, "analytics", "0001_views.sql")],
 };
 
 /// The table recording applied migrations. In its own schema so it works when
@@ -52,9 +75,19 @@ pub enum MigrateError {
     #[error(
         "migration {set}/{name} (version {version}) was changed after it was applied (checksum {applied} in the database, {embedded} in this build); add a new migration instead"
     )]
-    ChecksumMismatch { set: &'static str, version: i32, name: &'static str, applied: String, embedded: String },
+    ChecksumMismatch {
+        set: &'static str,
+        version: i32,
+        name: &'static str,
+        applied: String,
+        embedded: String,
+    },
     #[error("migration {set}/{name} failed: {source}")]
-    Apply { set: &'static str, name: &'static str, source: tokio_postgres::Error },
+    Apply {
+        set: &'static str,
+        name: &'static str,
+        source: tokio_postgres::Error,
+    },
     #[error("migrations bookkeeping failed: {0}")]
     Ledger(#[from] tokio_postgres::Error),
 }
@@ -72,14 +105,23 @@ pub fn checksum(sql: &str) -> String {
 
 /// Applies the pending migrations of `set`, all in one transaction under an
 /// advisory lock: either every pending file applies or none does.
-pub async fn migrate(client: &mut Client, set: &MigrationSet) -> Result<MigrationReport, MigrateError> {
+pub async fn migrate(
+    client: &mut Client,
+    set: &MigrationSet,
+) -> Result<MigrationReport, MigrateError> {
     let transaction = client.transaction().await?;
-    transaction.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY]).await?;
+    transaction
+        .execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])
+        .await?;
     transaction.batch_execute(LEDGER_DDL).await?;
     let rows = transaction
-        .query("SELECT version, checksum FROM starlift.schema_migration WHERE migration_set = $1", &[&set.name])
+        .query(
+            "SELECT version, checksum FROM starlift.schema_migration WHERE migration_set = $1",
+            &[&set.name],
+        )
         .await?;
-    let applied: std::collections::HashMap<i32, String> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    let applied: std::collections::HashMap<i32, String> =
+        rows.iter().map(|r| (r.get(0), r.get(1))).collect();
     let mut report = MigrationReport::default();
     for migration in set.migrations {
         let embedded = checksum(migration.sql);
@@ -99,14 +141,22 @@ pub async fn migrate(client: &mut Client, set: &MigrationSet) -> Result<Migratio
         transaction
             .batch_execute(migration.sql)
             .await
-            .map_err(|source| MigrateError::Apply { set: set.name, name: migration.name, source })?;
+            .map_err(|source| MigrateError::Apply {
+                set: set.name,
+                name: migration.name,
+                source,
+            })?;
         transaction
             .execute(
                 "INSERT INTO starlift.schema_migration (migration_set, version, name, checksum) VALUES ($1, $2, $3, $4)",
                 &[&set.name, &migration.version, &migration.name, &embedded],
             )
             .await?;
-        tracing::info!(set = set.name, migration = migration.name, "applied migration");
+        tracing::info!(
+            set = set.name,
+            migration = migration.name,
+            "applied migration"
+        );
         report.applied.push(migration.name);
     }
     transaction.commit().await?;
@@ -134,18 +184,27 @@ mod tests {
         let listed: Vec<String> = set.migrations.iter().map(|m| m.name.to_string()).collect();
         let mut sorted_listed = listed.clone();
         sorted_listed.sort();
-        assert_eq!(sorted_listed, on_disk, "every file in sql/{dirs:?} must be listed in migrate.rs");
+        assert_eq!(
+            sorted_listed, on_disk,
+            "every file in sql/{dirs:?} must be listed in migrate.rs"
+        );
         for window in set.migrations.windows(2) {
-            assert!(window[0].version < window[1].version, "versions increase in {}", set.name);
+            assert!(
+                window[0].version < window[1].version,
+                "versions increase in {}",
+                set.name
+            );
         }
     }
 
     #[test]
-    fn oltp_set_lists_every_file() {
-        assert_set_matches_directory(&OLTP, &["oltp"]);
-        for m in OLTP.migrations {
-            let number: i32 = m.name[..4].parse().unwrap();
-            assert_eq!(number, m.version);
+    fn every_set_lists_every_file() {
+        for (set, dir) in [(&OLTP, "oltp"), (&OLAP, "olap"), (&ANALYTICS, "analytics")] {
+            assert_set_matches_directory(set, &[dir]);
+            for m in set.migrations {
+                let number: i32 = m.name[..4].parse().unwrap();
+                assert_eq!(number, m.version, "{}", m.name);
+            }
         }
     }
 

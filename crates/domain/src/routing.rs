@@ -31,7 +31,11 @@ pub enum RouteError {
     #[error("key {key:?} is not a .csv or .csv.gz file")]
     NotCsv { key: String },
     #[error("key {key:?} names no known table: {name:?} (known: {known})")]
-    UnknownTable { key: String, name: String, known: String },
+    UnknownTable {
+        key: String,
+        name: String,
+        known: String,
+    },
 }
 
 /// Decodes a key from an S3 event notification: `+` is a space, then `%XX`
@@ -41,7 +45,9 @@ pub fn decode_event_key(raw: &str) -> Result<String, RouteError> {
     percent_decode_str(&plus_as_space)
         .decode_utf8()
         .map(|key| key.into_owned())
-        .map_err(|_| RouteError::BadEncoding { raw: raw.to_string() })
+        .map_err(|_| RouteError::BadEncoding {
+            raw: raw.to_string(),
+        })
 }
 
 /// Routes a decoded key: `<prefix><Table>.csv[.gz]` or
@@ -49,7 +55,10 @@ pub fn decode_event_key(raw: &str) -> Result<String, RouteError> {
 /// case-insensitively, ignoring `_` and `-`; extensions match case-insensitively.
 pub fn route_key(key: &str, incoming_prefix: &str) -> Result<Route, RouteError> {
     let Some(rest) = key.strip_prefix(incoming_prefix) else {
-        return Err(RouteError::OutsidePrefix { key: key.to_string(), prefix: incoming_prefix.to_string() });
+        return Err(RouteError::OutsidePrefix {
+            key: key.to_string(),
+            prefix: incoming_prefix.to_string(),
+        });
     };
     let lower = rest.to_ascii_lowercase();
     let (compression, stem_len) = if lower.ends_with(".csv.gz") {
@@ -57,19 +66,27 @@ pub fn route_key(key: &str, incoming_prefix: &str) -> Result<Route, RouteError> 
     } else if lower.ends_with(".csv") {
         (Compression::None, rest.len() - ".csv".len())
     } else {
-        return Err(RouteError::NotCsv { key: key.to_string() });
+        return Err(RouteError::NotCsv {
+            key: key.to_string(),
+        });
     };
     let name = match rest.split_once('/') {
         Some((directory, file)) if !file.is_empty() => directory,
         _ => &rest[..stem_len],
     };
     if name.is_empty() || name.contains('/') {
-        return Err(RouteError::NotCsv { key: key.to_string() });
+        return Err(RouteError::NotCsv {
+            key: key.to_string(),
+        });
     }
     let table = find_table(name).ok_or_else(|| RouteError::UnknownTable {
         key: key.to_string(),
         name: name.to_string(),
-        known: crate::catalog::TABLES.iter().map(|t| t.csv_name).collect::<Vec<_>>().join(", "),
+        known: crate::catalog::TABLES
+            .iter()
+            .map(|t| t.csv_name)
+            .collect::<Vec<_>>()
+            .join(", "),
     })?;
     Ok(Route { table, compression })
 }
@@ -90,14 +107,26 @@ mod tests {
 
     #[test]
     fn decodes_plus_percent_and_utf8() {
-        assert_eq!(decode_event_key("incoming/my+file%2B1.csv").unwrap(), "incoming/my file+1.csv");
-        assert_eq!(decode_event_key("incoming/caf%C3%A9/S%C3%A3o+Paulo.csv").unwrap(), "incoming/café/São Paulo.csv");
-        assert_eq!(decode_event_key("incoming/Track.csv").unwrap(), "incoming/Track.csv");
+        assert_eq!(
+            decode_event_key("incoming/my+file%2B1.csv").unwrap(),
+            "incoming/my file+1.csv"
+        );
+        assert_eq!(
+            decode_event_key("incoming/caf%C3%A9/S%C3%A3o+Paulo.csv").unwrap(),
+            "incoming/café/São Paulo.csv"
+        );
+        assert_eq!(
+            decode_event_key("incoming/Track.csv").unwrap(),
+            "incoming/Track.csv"
+        );
     }
 
     #[test]
     fn rejects_invalid_utf8_escapes() {
-        assert!(matches!(decode_event_key("incoming/%FF.csv"), Err(RouteError::BadEncoding { .. })));
+        assert!(matches!(
+            decode_event_key("incoming/%FF.csv"),
+            Err(RouteError::BadEncoding { .. })
+        ));
     }
 
     #[test]
@@ -109,7 +138,11 @@ mod tests {
 
     #[test]
     fn routes_directory_named_after_table() {
-        let route = route_key("incoming/invoice_line/2024 export part 1.csv.gz", "incoming/").unwrap();
+        let route = route_key(
+            "incoming/invoice_line/2024 export part 1.csv.gz",
+            "incoming/",
+        )
+        .unwrap();
         assert_eq!(route.table.name, "invoice_line");
         assert_eq!(route.compression, Compression::Gzip);
         let nested = route_key("incoming/Media-Type/2024/05/x.CSV", "incoming/").unwrap();
@@ -118,26 +151,44 @@ mod tests {
 
     #[test]
     fn rejects_key_outside_prefix() {
-        assert!(matches!(route_key("rejected/Track.csv", "incoming/"), Err(RouteError::OutsidePrefix { .. })));
+        assert!(matches!(
+            route_key("rejected/Track.csv", "incoming/"),
+            Err(RouteError::OutsidePrefix { .. })
+        ));
     }
 
     #[test]
     fn rejects_unknown_table_naming_it() {
         let err = route_key("incoming/Invoices.csv", "incoming/").unwrap_err();
         assert!(matches!(err, RouteError::UnknownTable { ref name, .. } if name == "Invoices"));
-        assert!(err.to_string().contains("InvoiceLine"), "lists known tables: {err}");
+        assert!(
+            err.to_string().contains("InvoiceLine"),
+            "lists known tables: {err}"
+        );
     }
 
     #[test]
     fn rejects_non_csv_extensions() {
-        for key in ["incoming/Track.json", "incoming/Track.csv.zip", "incoming/Track", "incoming/", "incoming/.csv"] {
+        for key in [
+            "incoming/Track.json",
+            "incoming/Track.csv.zip",
+            "incoming/Track",
+            "incoming/",
+            "incoming/.csv",
+        ] {
             assert!(route_key(key, "incoming/").is_err(), "{key}");
         }
     }
 
     #[test]
     fn rejected_keys_keep_the_original_key() {
-        assert_eq!(rejected_rows_key("rejected/", "incoming/Track.csv"), "rejected/incoming/Track.csv.errors.csv");
-        assert_eq!(rejected_file_key("rejected/", "incoming/x.csv"), "rejected/incoming/x.csv.error.json");
+        assert_eq!(
+            rejected_rows_key("rejected/", "incoming/Track.csv"),
+            "rejected/incoming/Track.csv.errors.csv"
+        );
+        assert_eq!(
+            rejected_file_key("rejected/", "incoming/x.csv"),
+            "rejected/incoming/x.csv.error.json"
+        );
     }
 }

@@ -19,16 +19,25 @@ pub fn render(template: &str, values: &[(&str, &str)]) -> Result<String, Templat
     while let Some(start) = rest.find('{') {
         out.push_str(&rest[..start]);
         let after = &rest[start + 1..];
-        let is_ident = after.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_');
+        let is_ident = after
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c == '_');
         if !is_ident {
             out.push('{');
             rest = after;
             offset += start + 1;
             continue;
         }
-        let end = after.find('}').ok_or(TemplateError::Unterminated(offset + start))?;
+        let end = after
+            .find('}')
+            .ok_or(TemplateError::Unterminated(offset + start))?;
         let name = &after[..end];
-        let value = values.iter().find(|(k, _)| *k == name).map(|(_, v)| *v).ok_or_else(|| TemplateError::Unfilled(name.to_string()))?;
+        let value = values
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| *v)
+            .ok_or_else(|| TemplateError::Unfilled(name.to_string()))?;
         out.push_str(value);
         rest = &after[end + 1..];
         offset += start + end + 2;
@@ -43,17 +52,73 @@ mod tests {
 
     #[test]
     fn fills_placeholders() {
-        assert_eq!(render("SELECT {a} FROM {b}", &[("a", "x"), ("b", "t")]).unwrap(), "SELECT x FROM t");
+        assert_eq!(
+            render("SELECT {a} FROM {b}", &[("a", "x"), ("b", "t")]).unwrap(),
+            "SELECT x FROM t"
+        );
     }
 
     #[test]
     fn unfilled_placeholder_is_an_error() {
-        assert_eq!(render("SELECT {a}", &[]).unwrap_err(), TemplateError::Unfilled("a".into()));
+        assert_eq!(
+            render("SELECT {a}", &[]).unwrap_err(),
+            TemplateError::Unfilled("a".into())
+        );
         assert!(render("SELECT {a", &[("a", "x")]).is_err());
     }
 
     #[test]
     fn non_placeholder_braces_survive() {
-        assert_eq!(render("SELECT '{1,2}'::int[], '{}'", &[]).unwrap(), "SELECT '{1,2}'::int[], '{}'");
+        assert_eq!(
+            render("SELECT '{1,2}'::int[], '{}'", &[]).unwrap(),
+            "SELECT '{1,2}'::int[], '{}'"
+        );
+    }
+}
+
+/// Splits a file of named statements (`-- name: <name>` lines) into
+/// `(name, statement)` pairs, for small statements that belong together.
+pub fn named_statements(file: &str) -> Vec<(&str, String)> {
+    let mut out: Vec<(&str, String)> = Vec::new();
+    for line in file.lines() {
+        if let Some(name) = line.trim().strip_prefix("-- name:") {
+            out.push((name.trim(), String::new()));
+        } else if let Some((_, body)) = out.last_mut() {
+            if !line.trim_start().starts_with("--") {
+                body.push_str(line);
+                body.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// The statement called `name`; a missing name is a programming error caught
+/// by the owning crate's tests.
+pub fn statement<'a>(
+    statements: &'a [(&str, String)],
+    name: &str,
+) -> Result<&'a str, TemplateError> {
+    statements
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, s)| s.as_str())
+        .ok_or_else(|| TemplateError::Unfilled(name.to_string()))
+}
+
+#[cfg(test)]
+mod named_tests {
+    use super::*;
+
+    #[test]
+    fn splits_named_statements() {
+        let file = "-- name: a\n-- why a\nSELECT 1\n-- name: b\nSELECT 2\nFROM t\n";
+        let statements = named_statements(file);
+        assert_eq!(statement(&statements, "a").unwrap().trim(), "SELECT 1");
+        assert_eq!(
+            statement(&statements, "b").unwrap().trim(),
+            "SELECT 2\nFROM t"
+        );
+        assert!(statement(&statements, "c").is_err());
     }
 }

@@ -31,9 +31,17 @@ pub enum HeaderError {
     #[error("the file is empty: no header row")]
     Empty,
     #[error("missing required column(s) {missing:?} for table {table} (found {found:?})")]
-    MissingColumns { table: &'static str, missing: Vec<&'static str>, found: Vec<String> },
+    MissingColumns {
+        table: &'static str,
+        missing: Vec<&'static str>,
+        found: Vec<String>,
+    },
     #[error("column {column} appears twice in the header (positions {first} and {second})")]
-    DuplicateColumn { column: String, first: usize, second: usize },
+    DuplicateColumn {
+        column: String,
+        first: usize,
+        second: usize,
+    },
 }
 
 /// One problem with one field (or the whole record when `column` is None).
@@ -70,27 +78,55 @@ pub struct HeaderMap {
 impl HeaderMap {
     /// Catalog columns the file provides, in catalog order.
     pub fn present_columns(&self) -> Vec<&'static Column> {
-        self.table.columns.iter().zip(&self.positions).filter(|(_, p)| p.is_some()).map(|(c, _)| c).collect()
+        self.table
+            .columns
+            .iter()
+            .zip(&self.positions)
+            .filter(|(_, p)| p.is_some())
+            .map(|(c, _)| c)
+            .collect()
     }
 }
 
 fn normalize_header(name: &str) -> String {
-    name.trim_start_matches('\u{feff}').trim().chars().filter(|c| *c != '_' && *c != ' ').flat_map(char::to_lowercase).collect()
+    name.trim_start_matches('\u{feff}')
+        .trim()
+        .chars()
+        .filter(|c| *c != '_' && *c != ' ')
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Matches a header row against `table`. Header names match the CSV name or
 /// the SQL name, case-insensitively (`InvoiceId`, `invoice_id`, `INVOICEID`).
 /// Columns that may be NULL may be absent; absent columns are left untouched
 /// on existing rows and NULL on new ones.
-pub fn match_header<S: AsRef<str>>(table: &'static Table, header: &[S]) -> Result<HeaderMap, HeaderError> {
-    if header.is_empty() || (header.len() == 1 && header[0].as_ref().trim_start_matches('\u{feff}').trim().is_empty()) {
+pub fn match_header<S: AsRef<str>>(
+    table: &'static Table,
+    header: &[S],
+) -> Result<HeaderMap, HeaderError> {
+    if header.is_empty()
+        || (header.len() == 1
+            && header[0]
+                .as_ref()
+                .trim_start_matches('\u{feff}')
+                .trim()
+                .is_empty())
+    {
         return Err(HeaderError::Empty);
     }
-    let normalized: Vec<String> = header.iter().map(|h| normalize_header(h.as_ref())).collect();
+    let normalized: Vec<String> = header
+        .iter()
+        .map(|h| normalize_header(h.as_ref()))
+        .collect();
     for (i, name) in normalized.iter().enumerate() {
         if let Some(j) = normalized[..i].iter().position(|n| n == name) {
             if !name.is_empty() {
-                return Err(HeaderError::DuplicateColumn { column: header[i].as_ref().to_string(), first: j + 1, second: i + 1 });
+                return Err(HeaderError::DuplicateColumn {
+                    column: header[i].as_ref().to_string(),
+                    first: j + 1,
+                    second: i + 1,
+                });
             }
         }
     }
@@ -118,18 +154,31 @@ pub fn match_header<S: AsRef<str>>(table: &'static Table, header: &[S]) -> Resul
         .filter(|(i, _)| !positions.contains(&Some(*i)))
         .map(|(_, h)| h.as_ref().to_string())
         .collect();
-    Ok(HeaderMap { table, positions, ignored, width: header.len() })
+    Ok(HeaderMap {
+        table,
+        positions,
+        ignored,
+        width: header.len(),
+    })
 }
 
 /// Validates one record (raw bytes per field) into values for every catalog
 /// column (absent columns become [`Value::Null`]). Returns every problem found
 /// in the record, not just the first.
-pub fn validate_record<F: AsRef<[u8]>>(map: &HeaderMap, fields: &[F], line: u64) -> Result<Vec<Value>, Vec<FieldError>> {
+pub fn validate_record<F: AsRef<[u8]>>(
+    map: &HeaderMap,
+    fields: &[F],
+    line: u64,
+) -> Result<Vec<Value>, Vec<FieldError>> {
     if fields.len() != map.width {
         return Err(vec![FieldError {
             line,
             column: None,
-            reason: format!("expected {} fields as in the header, found {}", map.width, fields.len()),
+            reason: format!(
+                "expected {} fields as in the header, found {}",
+                map.width,
+                fields.len()
+            ),
         }]);
     }
     let mut values = Vec::with_capacity(map.table.columns.len());
@@ -142,19 +191,36 @@ pub fn validate_record<F: AsRef<[u8]>>(map: &HeaderMap, fields: &[F], line: u64)
         match parse_field(column, fields[*position].as_ref()) {
             Ok(value) => values.push(value),
             Err(reason) => {
-                errors.push(FieldError { line, column: Some(column.csv_name), reason });
+                errors.push(FieldError {
+                    line,
+                    column: Some(column.csv_name),
+                    reason,
+                });
                 values.push(Value::Null);
             }
         }
     }
-    if errors.is_empty() { Ok(values) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(values)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Parses one raw field for `column`. The error is the reason, for a [`FieldError`].
 pub fn parse_field(column: &Column, raw: &[u8]) -> Result<Value, String> {
-    let text = std::str::from_utf8(raw).map_err(|e| format!("not valid UTF-8 (byte {} of the field)", e.valid_up_to() + 1))?;
+    let text = std::str::from_utf8(raw).map_err(|e| {
+        format!(
+            "not valid UTF-8 (byte {} of the field)",
+            e.valid_up_to() + 1
+        )
+    })?;
     if text.is_empty() {
-        return if column.nullable { Ok(Value::Null) } else { Err("required value is missing (empty field)".to_string()) };
+        return if column.nullable {
+            Ok(Value::Null)
+        } else {
+            Err("required value is missing (empty field)".to_string())
+        };
     }
     let value = match column.ty {
         ColumnType::Text => {
@@ -165,12 +231,18 @@ pub fn parse_field(column: &Column, raw: &[u8]) -> Result<Value, String> {
         }
         ColumnType::Int => {
             let trimmed = text.trim();
-            let n = i64::from_str(trimmed).map_err(|_| format!("not an integer: {}", quote(text)))?;
-            Value::Int(i32::try_from(n).map_err(|_| format!("integer out of range: {}", quote(text)))?)
+            let n =
+                i64::from_str(trimmed).map_err(|_| format!("not an integer: {}", quote(text)))?;
+            Value::Int(
+                i32::try_from(n).map_err(|_| format!("integer out of range: {}", quote(text)))?,
+            )
         }
         ColumnType::BigInt => {
             let trimmed = text.trim();
-            Value::BigInt(i64::from_str(trimmed).map_err(|_| format!("not an integer (or out of range): {}", quote(text)))?)
+            Value::BigInt(
+                i64::from_str(trimmed)
+                    .map_err(|_| format!("not an integer (or out of range): {}", quote(text)))?,
+            )
         }
         ColumnType::Money => Value::Money(parse_money(text)?),
         ColumnType::Timestamp => Value::Timestamp(parse_timestamp(text)?),
@@ -180,7 +252,9 @@ pub fn parse_field(column: &Column, raw: &[u8]) -> Result<Value, String> {
 }
 
 fn check_value(column: &Column, value: &Value) -> Result<(), String> {
-    let Some(check) = column.check else { return Ok(()) };
+    let Some(check) = column.check else {
+        return Ok(());
+    };
     let sign = match value {
         Value::Int(n) => i64::from(*n).signum(),
         Value::BigInt(n) => n.signum(),
@@ -207,13 +281,17 @@ const MONEY_LIMIT: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 1);
 /// Exact decimal with at most two decimal places and at most 8 integer digits.
 pub fn parse_money(text: &str) -> Result<Decimal, String> {
     let trimmed = text.trim();
-    let parsed = Decimal::from_str_exact(trimmed).map_err(|_| format!("not a decimal number: {}", quote(text)))?;
+    let parsed = Decimal::from_str_exact(trimmed)
+        .map_err(|_| format!("not a decimal number: {}", quote(text)))?;
     let normalized = parsed.normalize();
     if normalized.scale() > 2 {
         return Err(format!("more than 2 decimal places: {}", quote(text)));
     }
     if normalized.abs() >= MONEY_LIMIT {
-        return Err(format!("amount out of range for numeric(10,2): {}", quote(text)));
+        return Err(format!(
+            "amount out of range for numeric(10,2): {}",
+            quote(text)
+        ));
     }
     let mut exact = normalized;
     exact.rescale(2);
@@ -223,7 +301,12 @@ pub fn parse_money(text: &str) -> Result<Decimal, String> {
 /// `YYYY-MM-DD`, `YYYY-MM-DD HH:MM:SS`, or `YYYY-MM-DDTHH:MM:SS[.fff][Z]`.
 pub fn parse_timestamp(text: &str) -> Result<NaiveDateTime, String> {
     let trimmed = text.trim();
-    let invalid = || format!("not a date (expected YYYY-MM-DD, YYYY-MM-DD HH:MM:SS or YYYY-MM-DDTHH:MM:SS[.fff][Z]): {}", quote(text));
+    let invalid = || {
+        format!(
+            "not a date (expected YYYY-MM-DD, YYYY-MM-DD HH:MM:SS or YYYY-MM-DDTHH:MM:SS[.fff][Z]): {}",
+            quote(text)
+        )
+    };
     if trimmed.len() == 10 {
         return NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
             .ok()
@@ -235,7 +318,8 @@ pub fn parse_timestamp(text: &str) -> Result<NaiveDateTime, String> {
     }
     if trimmed.len() > 10 && trimmed.as_bytes()[10] == b'T' {
         let without_zone = trimmed.strip_suffix('Z').unwrap_or(trimmed);
-        return NaiveDateTime::parse_from_str(without_zone, "%Y-%m-%dT%H:%M:%S%.f").map_err(|_| invalid());
+        return NaiveDateTime::parse_from_str(without_zone, "%Y-%m-%dT%H:%M:%S%.f")
+            .map_err(|_| invalid());
     }
     Err(invalid())
 }
@@ -261,8 +345,21 @@ mod tests {
 
     #[test]
     fn header_matches_in_any_order_and_case() {
-        let map = match_header(invoice_line(), &["quantity", "UNITPRICE", "TrackId", "invoice_id", "InvoiceLineId"]).unwrap();
-        assert_eq!(map.positions, vec![Some(4), Some(3), Some(2), Some(1), Some(0)]);
+        let map = match_header(
+            invoice_line(),
+            &[
+                "quantity",
+                "UNITPRICE",
+                "TrackId",
+                "invoice_id",
+                "InvoiceLineId",
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            map.positions,
+            vec![Some(4), Some(3), Some(2), Some(1), Some(0)]
+        );
         assert!(map.ignored.is_empty());
     }
 
@@ -274,8 +371,15 @@ mod tests {
 
     #[test]
     fn header_missing_required_column_is_rejected() {
-        let err = match_header(invoice_line(), &["InvoiceLineId", "InvoiceId", "TrackId", "UnitPrice"]).unwrap_err();
-        assert!(matches!(err, HeaderError::MissingColumns { ref missing, .. } if missing == &vec!["Quantity"]), "{err}");
+        let err = match_header(
+            invoice_line(),
+            &["InvoiceLineId", "InvoiceId", "TrackId", "UnitPrice"],
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, HeaderError::MissingColumns { ref missing, .. } if missing == &vec!["Quantity"]),
+            "{err}"
+        );
         assert!(err.to_string().contains("Quantity"));
     }
 
@@ -297,13 +401,29 @@ mod tests {
             match_header(table("artist").unwrap(), &["ArtistId", "artist_id", "Name"]),
             Err(HeaderError::DuplicateColumn { .. })
         ));
-        assert_eq!(match_header(table("artist").unwrap(), &[""]).unwrap_err(), HeaderError::Empty);
+        assert_eq!(
+            match_header(table("artist").unwrap(), &[""]).unwrap_err(),
+            HeaderError::Empty
+        );
         let none: [&str; 0] = [];
-        assert_eq!(match_header(table("artist").unwrap(), &none).unwrap_err(), HeaderError::Empty);
+        assert_eq!(
+            match_header(table("artist").unwrap(), &none).unwrap_err(),
+            HeaderError::Empty
+        );
     }
 
     fn line_map() -> HeaderMap {
-        match_header(invoice_line(), &["InvoiceLineId", "InvoiceId", "TrackId", "UnitPrice", "Quantity"]).unwrap()
+        match_header(
+            invoice_line(),
+            &[
+                "InvoiceLineId",
+                "InvoiceId",
+                "TrackId",
+                "UnitPrice",
+                "Quantity",
+            ],
+        )
+        .unwrap()
     }
 
     #[test]
@@ -334,7 +454,10 @@ mod tests {
     #[test]
     fn empty_field_is_null_when_nullable() {
         let map = match_header(table("artist").unwrap(), &["ArtistId", "Name"]).unwrap();
-        assert_eq!(validate_record(&map, &["1", ""], 2).unwrap()[1], Value::Null);
+        assert_eq!(
+            validate_record(&map, &["1", ""], 2).unwrap()[1],
+            Value::Null
+        );
     }
 
     #[test]
@@ -360,7 +483,10 @@ mod tests {
         assert_eq!(parse_money("0.99").unwrap().to_string(), "0.99");
         assert_eq!(parse_money("1").unwrap().to_string(), "1.00");
         assert_eq!(parse_money("1.990").unwrap().to_string(), "1.99");
-        assert_eq!(parse_money("99999999.99").unwrap().to_string(), "99999999.99");
+        assert_eq!(
+            parse_money("99999999.99").unwrap().to_string(),
+            "99999999.99"
+        );
         assert!(parse_money("100000000.00").is_err());
         assert!(parse_money("0.995").is_err());
         assert!(parse_money("1e3").is_err());
@@ -376,7 +502,10 @@ mod tests {
 
     #[test]
     fn three_date_forms_parse() {
-        let midnight = NaiveDate::from_ymd_opt(2021, 1, 2).unwrap().and_hms_opt(0, 0, 0).unwrap();
+        let midnight = NaiveDate::from_ymd_opt(2021, 1, 2)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
         assert_eq!(parse_timestamp("2021-01-02").unwrap(), midnight);
         assert_eq!(parse_timestamp("2021-01-02 00:00:00").unwrap(), midnight);
         assert_eq!(parse_timestamp("2021-01-02T00:00:00").unwrap(), midnight);
@@ -387,7 +516,14 @@ mod tests {
 
     #[test]
     fn bad_dates_are_rejected() {
-        for bad in ["2021-02-30", "02/01/2021", "2021-01-02 25:00:00", "2021-01-02T00:00:00+02:00", "yesterday", "2021-1-2"] {
+        for bad in [
+            "2021-02-30",
+            "02/01/2021",
+            "2021-01-02 25:00:00",
+            "2021-01-02T00:00:00+02:00",
+            "yesterday",
+            "2021-1-2",
+        ] {
             assert!(parse_timestamp(bad).is_err(), "{bad} must not parse");
         }
     }
@@ -401,7 +537,11 @@ mod to_sql {
 
     /// Values bind to the column types of the catalog (see `ColumnType::sql_type`).
     impl ToSql for Value {
-        fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        fn to_sql(
+            &self,
+            ty: &Type,
+            out: &mut BytesMut,
+        ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
             match self {
                 Value::Null => Ok(IsNull::Yes),
                 Value::Int(v) => v.to_sql(ty, out),
@@ -413,7 +553,15 @@ mod to_sql {
         }
 
         fn accepts(ty: &Type) -> bool {
-            matches!(*ty, Type::INT4 | Type::INT8 | Type::TEXT | Type::VARCHAR | Type::NUMERIC | Type::TIMESTAMP)
+            matches!(
+                *ty,
+                Type::INT4
+                    | Type::INT8
+                    | Type::TEXT
+                    | Type::VARCHAR
+                    | Type::NUMERIC
+                    | Type::TIMESTAMP
+            )
         }
 
         to_sql_checked!();

@@ -1,0 +1,314 @@
+//! oltp-loader: S3 ObjectCreated → stream the CSV → validate → COPY → merge
+//! into the OLTP database, one object per transaction.
+//!
+//! `main.rs` builds a [`Loader`] once per container and hands events to
+//! [`function_handler`]; tests call the same handler against the sandbox.
+
+pub mod events;
+mod load;
+mod reader;
+mod table_sql;
+
+use std::time::Instant;
+
+use aws_lambda_events::event::s3::{S3Event, S3EventRecord};
+use lambda_runtime::LambdaEvent;
+use serde::Serialize;
+use starlift_domain::config::LoaderConfig;
+use starlift_domain::db::{CachedClient, Connector, DbError};
+use starlift_domain::migrate::{OLTP, migrate};
+use starlift_domain::routing::{RouteError, decode_event_key, rejected_file_key, route_key};
+use tracing::Instrument;
+
+pub use load::ObjectRef;
+
+/// Everything a container builds once and reuses across invocations.
+#[derive(Debug)]
+pub struct Loader {
+    pub s3: aws_sdk_s3::Client,
+    pub db: CachedClient,
+    pub config: LoaderConfig,
+}
+
+/// Why a container could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Migrate(#[from] starlift_domain::migrate::MigrateError),
+}
+
+impl Loader {
+    /// Builds the database client and applies the OLTP migrations (cold start).
+    /// `aws` signs RDS IAM tokens when `config.oltp.auth` is IAM.
+    pub async fn connect(
+        config: LoaderConfig,
+        s3: aws_sdk_s3::Client,
+        aws: Option<aws_config::SdkConfig>,
+    ) -> Result<Self, StartupError> {
+        let db = CachedClient::new(Connector::new(config.oltp.clone(), aws)?);
+        {
+            let mut client = db.get().await?;
+            let report = migrate(&mut client, &OLTP).await?;
+            tracing::info!(applied = ?report.applied, already_applied = report.already_applied, "OLTP schema ready");
+        }
+        Ok(Self { s3, db, config })
+    }
+}
+
+/// What happened to one object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LoadStatus {
+    /// Merged into the OLTP tables.
+    Loaded,
+    /// This object version was processed before; nothing changed.
+    Duplicate,
+    /// An older version than one already loaded, or overwritten since the event.
+    Skipped,
+    /// A file-level problem; see `error` and `rejected/<key>.error.json`.
+    Failed,
+    /// Outside the drop zone.
+    Ignored,
+}
+
+/// The per-object summary the function returns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoadSummary {
+    pub key: String,
+    pub table: Option<String>,
+    pub status: LoadStatus,
+    pub load_id: Option<i64>,
+    pub rows_read: u64,
+    pub rows_inserted: u64,
+    pub rows_updated: u64,
+    pub rows_unchanged: u64,
+    pub rows_rejected: u64,
+    pub rows_pending: u64,
+    /// Rows of earlier loads that were waiting for a parent and loaded now.
+    pub rows_resolved: u64,
+    pub milliseconds: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rejects_key: Option<String>,
+}
+
+impl LoadSummary {
+    fn new(key: &str, status: LoadStatus) -> Self {
+        Self {
+            key: key.to_string(),
+            table: None,
+            status,
+            load_id: None,
+            rows_read: 0,
+            rows_inserted: 0,
+            rows_updated: 0,
+            rows_unchanged: 0,
+            rows_rejected: 0,
+            rows_pending: 0,
+            rows_resolved: 0,
+            milliseconds: 0,
+            error: None,
+            rejects_key: None,
+        }
+    }
+}
+
+/// The function's response: one summary per record of the event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoadReport {
+    pub loads: Vec<LoadSummary>,
+}
+
+/// A fault a retry may fix: Lambda should retry the event, and finally send
+/// it to the dead-letter destination.
+#[derive(Debug, thiserror::Error)]
+pub enum TransientError {
+    #[error("database unavailable: {0}")]
+    Connect(#[from] DbError),
+    #[error("database error while loading {key}: {source}")]
+    Database {
+        key: String,
+        source: tokio_postgres::Error,
+    },
+    #[error("cannot read s3://{bucket}/{key}: {reason}")]
+    S3Read {
+        bucket: String,
+        key: String,
+        reason: String,
+    },
+    #[error("cannot write s3://{bucket}/{key}: {reason}")]
+    S3Write {
+        bucket: String,
+        key: String,
+        reason: String,
+    },
+    #[error("local I/O failed while loading {key}: {source}")]
+    Io { key: String, source: std::io::Error },
+    #[error("the event record has no {0}")]
+    MalformedEvent(&'static str),
+}
+
+/// The Lambda entry point.
+pub async fn function_handler(
+    loader: &Loader,
+    event: LambdaEvent<S3Event>,
+) -> Result<LoadReport, lambda_runtime::Error> {
+    Ok(handle_event(loader, event.payload).await?)
+}
+
+/// Loads every record of an S3 event, in order. A transient fault on any
+/// record fails the whole invocation so Lambda retries it; records already
+/// loaded are then duplicates and cost nothing.
+pub async fn handle_event(loader: &Loader, event: S3Event) -> Result<LoadReport, TransientError> {
+    let mut loads = Vec::with_capacity(event.records.len());
+    for record in &event.records {
+        let raw_key = record.s3.object.key.clone().unwrap_or_default();
+        let key = decode_event_key(&raw_key).unwrap_or_else(|_| raw_key.clone());
+        let span = tracing::info_span!("object", key = %key);
+        let summary = handle_record(loader, record).instrument(span.clone()).await;
+        match summary {
+            Ok(summary) => {
+                span.in_scope(|| {
+                    tracing::info!(
+                        status = ?summary.status,
+                        rows_read = summary.rows_read,
+                        rows_inserted = summary.rows_inserted,
+                        rows_updated = summary.rows_updated,
+                        rows_rejected = summary.rows_rejected,
+                        rows_pending = summary.rows_pending,
+                        ms = summary.milliseconds,
+                        "object done"
+                    )
+                });
+                loads.push(summary);
+            }
+            Err(error) => {
+                span.in_scope(
+                    || tracing::error!(%error, "object failed; the event will be retried"),
+                );
+                if matches!(
+                    error,
+                    TransientError::Database { .. } | TransientError::Connect(_)
+                ) {
+                    loader.db.discard().await;
+                }
+                return Err(error);
+            }
+        }
+    }
+    Ok(LoadReport { loads })
+}
+
+async fn handle_record(
+    loader: &Loader,
+    record: &S3EventRecord,
+) -> Result<LoadSummary, TransientError> {
+    let started = Instant::now();
+    let bucket = record
+        .s3
+        .bucket
+        .name
+        .clone()
+        .ok_or(TransientError::MalformedEvent("bucket name"))?;
+    let raw_key = record
+        .s3
+        .object
+        .key
+        .clone()
+        .ok_or(TransientError::MalformedEvent("object key"))?;
+    let object = ObjectRef {
+        bucket,
+        key: String::new(),
+        etag: record
+            .s3
+            .object
+            .e_tag
+            .clone()
+            .unwrap_or_default()
+            .trim_matches('"')
+            .to_string(),
+        version_id: record
+            .s3
+            .object
+            .version_id
+            .clone()
+            .filter(|v| !v.is_empty() && v != "null"),
+        sequencer: record.s3.object.sequencer.clone().filter(|s| !s.is_empty()),
+        size: record.s3.object.size,
+    };
+    let key = match decode_event_key(&raw_key) {
+        Ok(key) => key,
+        Err(error) => {
+            // Not a key this function can act on; no object to read or report under.
+            tracing::warn!(%error, "undecodable key ignored");
+            let mut summary = LoadSummary::new(&raw_key, LoadStatus::Ignored);
+            summary.error = Some(error.to_string());
+            return Ok(summary);
+        }
+    };
+    let object = ObjectRef { key, ..object };
+    if let Some(name) = record.event_name.as_deref() {
+        if !name.starts_with("ObjectCreated:") {
+            tracing::info!(event = name, "not an ObjectCreated event; ignored");
+            return Ok(LoadSummary::new(&object.key, LoadStatus::Ignored));
+        }
+    }
+    let route = match route_key(&object.key, &loader.config.incoming_prefix) {
+        Ok(route) => route,
+        Err(RouteError::OutsidePrefix { .. }) => {
+            tracing::info!(prefix = %loader.config.incoming_prefix, "key outside the drop zone; ignored");
+            return Ok(LoadSummary::new(&object.key, LoadStatus::Ignored));
+        }
+        Err(error) => {
+            let mut summary =
+                load::record_file_failure(loader, &object, None, &error.to_string()).await?;
+            summary.milliseconds = elapsed_ms(started);
+            return Ok(summary);
+        }
+    };
+    let mut summary = load::load_object(loader, &object, route).await?;
+    summary.milliseconds = elapsed_ms(started);
+    Ok(summary)
+}
+
+fn elapsed_ms(started: Instant) -> u64 {
+    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+/// The key under which a file-level error report is written.
+pub fn error_report_key(loader: &Loader, key: &str) -> String {
+    rejected_file_key(&loader.config.rejected_prefix, key)
+}
+
+/// Compares two S3 event sequencers: hexadecimal strings of varying length,
+/// compared after left-padding the shorter with zeros.
+pub fn sequencer_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let width = a.len().max(b.len());
+    let pad = |s: &str| format!("{}{}", "0".repeat(width - s.len()), s.to_ascii_uppercase());
+    pad(a).cmp(&pad(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cmp::Ordering;
+
+    use super::sequencer_cmp;
+
+    #[test]
+    fn sequencers_compare_after_padding() {
+        assert_eq!(
+            sequencer_cmp("0055AED6DCD90281E5", "0055AED6DCD90281E6"),
+            Ordering::Less
+        );
+        assert_eq!(
+            sequencer_cmp("FF", "0100"),
+            Ordering::Less,
+            "shorter is left-padded"
+        );
+        assert_eq!(sequencer_cmp("00ff", "FF"), Ordering::Equal);
+        assert_eq!(sequencer_cmp("A", "9"), Ordering::Greater);
+    }
+}

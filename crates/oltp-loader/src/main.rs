@@ -1,0 +1,29 @@
+#![recursion_limit = "256"]
+//! The oltp-loader Lambda binary: builds the clients once (and applies the
+//! OLTP migrations), then serves S3 events. All logic lives in the library.
+
+use aws_lambda_events::event::s3::S3Event;
+use lambda_runtime::{LambdaEvent, service_fn};
+use oltp_loader::{Loader, function_handler};
+use starlift_domain::config::{DbAuth, LoaderConfig};
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    lambda_runtime::tracing::init_default_subscriber();
+    let config = LoaderConfig::from_env()?;
+    let aws = aws_config::load_from_env().await;
+    // A local S3 endpoint (AWS_ENDPOINT_URL_S3) needs path-style addressing.
+    let path_style = std::env::var("S3_FORCE_PATH_STYLE").is_ok_and(|v| v == "true" || v == "1");
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&aws)
+            .force_path_style(path_style)
+            .build(),
+    );
+    let iam = (config.oltp.auth == DbAuth::Iam).then(|| aws.clone());
+    let loader = Loader::connect(config, s3, iam).await?;
+    let loader = &loader;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<S3Event>| async move {
+        function_handler(loader, event).await
+    }))
+    .await
+}

@@ -1,0 +1,377 @@
+//! Streams one CSV object through parsing and validation on a blocking
+//! thread. Valid rows go out in bounded batches (so memory stays flat
+//! whatever the file size); invalid rows go to a spool file on disk.
+
+use std::io::{BufReader, Read};
+
+use starlift_domain::catalog::Table;
+use starlift_domain::validate::{HeaderError, HeaderMap, Value, match_header, validate_record};
+use tokio::sync::{mpsc, oneshot};
+
+/// Rows per batch sent to the COPY task.
+pub const BATCH_ROWS: usize = 2048;
+/// Batches in flight between the parser and COPY.
+pub const BATCHES_IN_FLIGHT: usize = 4;
+
+/// A valid row and the line it started on.
+pub type StagedRow = (i64, Vec<Value>);
+
+/// A problem with the whole file: nothing of it loads.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FileError {
+    #[error("{0}")]
+    Header(#[from] HeaderError),
+    #[error("the header row is not UTF-8 text (is this a CSV file?)")]
+    HeaderNotUtf8,
+    #[error("not valid gzip data: {0}")]
+    BadCompression(String),
+}
+
+/// Reading the object failed in a way a retry may fix (S3 or local I/O).
+#[derive(Debug, thiserror::Error)]
+#[error("reading the object failed at line {line}: {source}")]
+pub struct ReadError {
+    pub line: u64,
+    pub source: std::io::Error,
+}
+
+/// How a parse ended.
+#[derive(Debug)]
+pub enum ParseEnd {
+    Finished(ParseStats),
+    File(FileError),
+    Read(ReadError),
+    /// The COPY side went away (it failed); its error is the one to report.
+    Abandoned,
+}
+
+#[derive(Debug)]
+pub struct ParseStats {
+    pub rows_read: u64,
+    pub rows_rejected: u64,
+    /// `line,column,reason,raw_record` for every rejected record, if any.
+    pub rejects: Option<tempfile::NamedTempFile>,
+}
+
+/// Where rejected rows are written while parsing: a CSV file on local disk,
+/// so a file full of bad rows costs no memory.
+struct RejectSpool {
+    writer: Option<csv::Writer<std::fs::File>>,
+    file: Option<tempfile::NamedTempFile>,
+    count: u64,
+}
+
+impl RejectSpool {
+    fn new() -> Self {
+        Self {
+            writer: None,
+            file: None,
+            count: 0,
+        }
+    }
+
+    fn push(
+        &mut self,
+        line: u64,
+        column: Option<&str>,
+        reason: &str,
+        raw: &str,
+    ) -> std::io::Result<()> {
+        if self.writer.is_none() {
+            let file = tempfile::NamedTempFile::new()?;
+            let mut writer = csv::Writer::from_writer(file.reopen()?);
+            writer.write_record(["line", "column", "reason", "raw_record"])?;
+            self.writer = Some(writer);
+            self.file = Some(file);
+        }
+        if let Some(writer) = self.writer.as_mut() {
+            writer.write_record([line.to_string().as_str(), column.unwrap_or(""), reason, raw])?;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> std::io::Result<Option<tempfile::NamedTempFile>> {
+        if let Some(mut writer) = self.writer.take() {
+            writer.flush()?;
+        }
+        Ok(self.file)
+    }
+}
+
+/// The record as CSV text again, for the reject report.
+fn raw_record(record: &csv::ByteRecord) -> String {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let text = writer
+        .write_byte_record(record)
+        .ok()
+        .and_then(|_| writer.into_inner().ok())
+        .unwrap_or_default();
+    String::from_utf8_lossy(&text)
+        .trim_end_matches('\n')
+        .to_string()
+}
+
+fn classify_io(error: std::io::Error, line: u64, gzip: bool) -> ParseEnd {
+    if gzip && matches!(error.kind(), std::io::ErrorKind::InvalidData) {
+        ParseEnd::File(FileError::BadCompression(error.to_string()))
+    } else {
+        ParseEnd::Read(ReadError {
+            line,
+            source: error,
+        })
+    }
+}
+
+/// Drops the CR of a CRLF record terminator from the last field.
+fn strip_carriage_return(record: &mut csv::ByteRecord) {
+    let Some(last) = record.len().checked_sub(1) else {
+        return;
+    };
+    let Some(field) = record.get(last) else {
+        return;
+    };
+    if field.last() == Some(&b'\r') {
+        let fields: Vec<Vec<u8>> = record
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                if i == last {
+                    f[..f.len() - 1].to_vec()
+                } else {
+                    f.to_vec()
+                }
+            })
+            .collect();
+        record.clear();
+        for field in &fields {
+            record.push_field(field);
+        }
+    }
+}
+
+/// The physical line a record starts on. The crate's start position can lag
+/// behind blank lines it skipped; the line after the record, less the
+/// record's own newlines, is exact when the record ended with a newline.
+fn record_line(record: &csv::ByteRecord, line_after: u64) -> u64 {
+    let start = record.position().map_or(0, csv::Position::line);
+    let embedded = record
+        .iter()
+        .map(|f| f.iter().filter(|b| **b == b'\n').count() as u64)
+        .sum::<u64>();
+    start.max(line_after.saturating_sub(1 + embedded))
+}
+
+/// Parses `input` as a CSV for `table`. The header verdict arrives on
+/// `header_tx` before any row; rows arrive on `rows_tx` in batches.
+pub fn parse<R: Read>(
+    input: R,
+    table: &'static Table,
+    gzip: bool,
+    header_tx: oneshot::Sender<Result<HeaderMap, FileError>>,
+    rows_tx: mpsc::Sender<Vec<StagedRow>>,
+) -> ParseEnd {
+    // Records end at `\n` only; a CR before it is dropped below. With the
+    // default CRLF terminator the crate's line numbers lag by one on CRLF files.
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_reader(BufReader::with_capacity(256 * 1024, input));
+    let mut record = csv::ByteRecord::new();
+    let header = match reader.read_byte_record(&mut record) {
+        Ok(true) => {
+            strip_carriage_return(&mut record);
+            let names: Result<Vec<String>, _> = record
+                .iter()
+                .map(|f| std::str::from_utf8(f).map(str::to_string))
+                .collect();
+            match names {
+                Ok(names) => match_header(table, &names).map_err(FileError::from),
+                Err(_) => Err(FileError::HeaderNotUtf8),
+            }
+        }
+        Ok(false) => Err(FileError::Header(HeaderError::Empty)),
+        Err(error) => {
+            return match error.into_kind() {
+                csv::ErrorKind::Io(io) => {
+                    let end = classify_io(io, 1, gzip);
+                    if let ParseEnd::File(file_error) = &end {
+                        let _ = header_tx.send(Err(file_error.clone()));
+                    }
+                    end
+                }
+                other => {
+                    let file_error = FileError::BadCompression(format!("{other:?}"));
+                    let _ = header_tx.send(Err(file_error.clone()));
+                    ParseEnd::File(file_error)
+                }
+            };
+        }
+    };
+    let map = match header {
+        Ok(map) => map,
+        Err(error) => {
+            let _ = header_tx.send(Err(error.clone()));
+            return ParseEnd::File(error);
+        }
+    };
+    if header_tx.send(Ok(map.clone())).is_err() {
+        return ParseEnd::Abandoned;
+    }
+
+    let mut spool = RejectSpool::new();
+    let mut rows_read = 0u64;
+    let mut batch: Vec<StagedRow> = Vec::with_capacity(BATCH_ROWS);
+    loop {
+        let more = match reader.read_byte_record(&mut record) {
+            Ok(more) => more,
+            Err(error) => {
+                let line = reader.position().line();
+                return match error.into_kind() {
+                    csv::ErrorKind::Io(io) => classify_io(io, line, gzip),
+                    other => ParseEnd::File(FileError::BadCompression(format!("{other:?}"))),
+                };
+            }
+        };
+        if !more {
+            break;
+        }
+        strip_carriage_return(&mut record);
+        let line = record_line(&record, reader.position().line());
+        // A blank line (a lone field with nothing in it) is not a record.
+        if record.len() == 1 && record.get(0).is_some_and(<[u8]>::is_empty) && map.width > 1 {
+            continue;
+        }
+        rows_read += 1;
+        let fields: Vec<&[u8]> = record.iter().collect();
+        match validate_record(&map, &fields, line) {
+            Ok(values) => {
+                batch.push((i64::try_from(line).unwrap_or(i64::MAX), values));
+                if batch.len() == BATCH_ROWS {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
+                    if rows_tx.blocking_send(full).is_err() {
+                        return ParseEnd::Abandoned;
+                    }
+                }
+            }
+            Err(errors) => {
+                spool.count += 1;
+                let raw = raw_record(&record);
+                for error in errors {
+                    if let Err(io) = spool.push(error.line, error.column, &error.reason, &raw) {
+                        return ParseEnd::Read(ReadError { line, source: io });
+                    }
+                }
+            }
+        }
+    }
+    if !batch.is_empty() && rows_tx.blocking_send(batch).is_err() {
+        return ParseEnd::Abandoned;
+    }
+    let rows_rejected = spool.count;
+    match spool.finish() {
+        Ok(rejects) => ParseEnd::Finished(ParseStats {
+            rows_read,
+            rows_rejected,
+            rejects,
+        }),
+        Err(source) => ParseEnd::Read(ReadError { line: 0, source }),
+    }
+}
+
+/// Appends rows found invalid after parsing (duplicate keys) to the spool.
+pub fn append_rejects(
+    stats: &mut ParseStats,
+    rows: impl IntoIterator<Item = (u64, Option<String>, String, String)>,
+) -> std::io::Result<()> {
+    let mut rows = rows.into_iter().peekable();
+    if rows.peek().is_none() {
+        return Ok(());
+    }
+    let file = match stats.rejects.take() {
+        Some(file) => file,
+        None => {
+            let file = tempfile::NamedTempFile::new()?;
+            let mut writer = csv::Writer::from_writer(file.reopen()?);
+            writer.write_record(["line", "column", "reason", "raw_record"])?;
+            writer.flush()?;
+            file
+        }
+    };
+    {
+        let handle = std::fs::OpenOptions::new().append(true).open(file.path())?;
+        let mut writer = csv::Writer::from_writer(handle);
+        for (line, column, reason, raw) in rows {
+            writer.write_record([
+                line.to_string().as_str(),
+                column.as_deref().unwrap_or(""),
+                &reason,
+                &raw,
+            ])?;
+            stats.rows_rejected += 1;
+        }
+        writer.flush()?;
+    }
+    stats.rejects = Some(file);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use starlift_domain::catalog::table;
+
+    fn lines_of(data: &str) -> (Vec<i64>, Vec<String>) {
+        let (header_tx, _header_rx) = oneshot::channel();
+        let (rows_tx, mut rows_rx) = mpsc::channel(64);
+        let end = parse(
+            data.as_bytes(),
+            table("genre").unwrap(),
+            false,
+            header_tx,
+            rows_tx,
+        );
+        let mut lines = Vec::new();
+        let mut names = Vec::new();
+        while let Ok(batch) = rows_rx.try_recv() {
+            for (line, values) in batch {
+                lines.push(line);
+                names.push(match &values[1] {
+                    Value::Text(t) => t.clone(),
+                    other => format!("{other:?}"),
+                });
+            }
+        }
+        assert!(matches!(end, ParseEnd::Finished(_)));
+        (lines, names)
+    }
+
+    #[test]
+    fn line_numbers_are_physical_lines_for_lf_crlf_blank_lines_and_quoted_newlines() {
+        for terminator in ["\n", "\r\n"] {
+            let data = [
+                "GenreId,Name",
+                "1,Rock",
+                "2,\"Two",
+                "lines\"",
+                "",
+                "3,\"Quoted\"",
+                "4,Last",
+            ]
+            .join(terminator);
+            let (lines, names) = lines_of(&data);
+            assert_eq!(lines, vec![2, 3, 6, 7], "terminator {terminator:?}");
+            assert_eq!(
+                names,
+                vec![
+                    "Rock".to_string(),
+                    format!("Two{terminator}lines"),
+                    "Quoted".into(),
+                    "Last".into()
+                ]
+            );
+        }
+    }
+}

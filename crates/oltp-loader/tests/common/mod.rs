@@ -1,0 +1,161 @@
+//! Test harness: a sandbox (real PostgreSQL, real S3 protocol server) and a
+//! loader pointed at it; files are dropped into the bucket and the S3 event
+//! AWS would send is handed to the real handler.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use oltp_loader::events::{PutObject, object_created};
+use oltp_loader::{LoadReport, LoadSummary, Loader, TransientError, handle_event};
+use starlift_domain::config::LoaderConfig;
+use starlift_sandbox::Sandbox;
+use tokio_postgres::Client;
+
+pub struct Harness {
+    pub sandbox: Sandbox,
+    pub loader: Loader,
+    pub oltp: Client,
+    sequencer: AtomicU64,
+}
+
+/// Builds a loader for the database at `oltp_url`, with the sandbox's S3.
+pub async fn loader_for(sandbox: &Sandbox, oltp_url: &str) -> Loader {
+    let env = sandbox.env();
+    let lookup = |name: &str| {
+        if name == "OLTP_DATABASE_URL" {
+            return Some(oltp_url.to_string());
+        }
+        env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    };
+    let config = LoaderConfig::from_lookup(lookup).expect("sandbox config");
+    Loader::connect(config, sandbox.s3_client(), None)
+        .await
+        .expect("loader starts")
+}
+
+impl Harness {
+    pub async fn start() -> Self {
+        let sandbox = Sandbox::start().await.expect("sandbox starts");
+        let loader = loader_for(&sandbox, sandbox.oltp_url()).await;
+        let oltp = sandbox.connect_oltp().await.expect("connect");
+        Self {
+            sandbox,
+            loader,
+            oltp,
+            sequencer: AtomicU64::new(0x10),
+        }
+    }
+
+    pub fn next_sequencer(&self) -> String {
+        format!("{:016X}", self.sequencer.fetch_add(1, Ordering::SeqCst))
+    }
+
+    /// Uploads `bytes` to `key`; returns the ETag.
+    pub async fn put(&self, key: &str, bytes: Vec<u8>) -> String {
+        let response = self
+            .sandbox
+            .s3_client()
+            .put_object()
+            .bucket(self.sandbox.bucket())
+            .key(key)
+            .body(bytes.into())
+            .send()
+            .await
+            .expect("put object");
+        response
+            .e_tag()
+            .expect("etag")
+            .trim_matches('"')
+            .to_string()
+    }
+
+    /// Delivers the event of a put to the handler.
+    pub async fn deliver(
+        &self,
+        loader: &Loader,
+        key: &str,
+        etag: &str,
+        size: i64,
+        sequencer: &str,
+    ) -> Result<LoadReport, TransientError> {
+        let event = object_created(&[PutObject {
+            bucket: self.sandbox.bucket(),
+            key,
+            etag,
+            size,
+            sequencer,
+            version_id: None,
+        }])
+        .expect("event");
+        handle_event(loader, event).await
+    }
+
+    /// Uploads and delivers; returns the one summary.
+    pub async fn drop_file(&self, key: &str, bytes: Vec<u8>) -> LoadSummary {
+        self.drop_file_with(&self.loader, key, bytes).await
+    }
+
+    pub async fn drop_file_with(&self, loader: &Loader, key: &str, bytes: Vec<u8>) -> LoadSummary {
+        let size = bytes.len() as i64;
+        let etag = self.put(key, bytes).await;
+        let sequencer = self.next_sequencer();
+        let mut report = self
+            .deliver(loader, key, &etag, size, &sequencer)
+            .await
+            .expect("load succeeds");
+        assert_eq!(report.loads.len(), 1);
+        report.loads.remove(0)
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        self.oltp.query_one(sql, &[]).await.expect(sql).get(0)
+    }
+
+    pub async fn get_object(&self, key: &str) -> Option<Vec<u8>> {
+        let response = self
+            .sandbox
+            .s3_client()
+            .get_object()
+            .bucket(self.sandbox.bucket())
+            .key(key)
+            .send()
+            .await
+            .ok()?;
+        Some(response.body.collect().await.ok()?.into_bytes().to_vec())
+    }
+}
+
+/// The real Chinook CSVs: `CHINOOK_DIR`, or `shared/chinook` beside the repository.
+pub fn chinook_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("CHINOOK_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/chinook")
+        });
+    if dir.join("Track.csv").is_file() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "SKIPPED: the Chinook data set is not at {} (set CHINOOK_DIR to run this test)",
+            dir.display()
+        );
+        None
+    }
+}
+
+/// Row counts of the real data set (shared/chinook/README.md).
+pub const CHINOOK_ROWS: &[(&str, i64)] = &[
+    ("artist", 275),
+    ("album", 347),
+    ("track", 3503),
+    ("genre", 25),
+    ("media_type", 5),
+    ("playlist", 18),
+    ("playlist_track", 8715),
+    ("employee", 8),
+    ("customer", 59),
+    ("invoice", 412),
+    ("invoice_line", 2240),
+];

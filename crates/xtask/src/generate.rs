@@ -1,0 +1,239 @@
+//! `cargo xtask generate`: a Chinook-shaped CSV data set of any size.
+//!
+//! The eleven files use the official layout (names, headers and column order
+//! from `starlift_domain::catalog`, CRLF, quoting only when needed, empty =
+//! NULL). Scale 1 is about the size of the real data set; scale N multiplies
+//! the sales side by N (customers, invoices, invoice lines) and the catalogue
+//! side by √N (artists, albums, tracks, playlists, and employees by ⌈√N⌉).
+//!
+//! Memory stays flat: invoices and their lines are generated one invoice at a
+//! time and written at once. What is kept is O(tracks + customers) of small
+//! numbers (the track media/genre bytes, the popularity permutation, the
+//! customers' cumulative purchase weights); customers themselves are
+//! re-derived from their own random stream whenever an invoice needs one.
+//!
+//! Output is a pure function of (scale, seed): every part draws from its own
+//! ChaCha8 stream, so the files are byte-identical across runs.
+
+mod music;
+mod people;
+mod sales;
+mod words;
+mod writer;
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use writer::FileSummary;
+
+/// Largest accepted scale: keeps every id inside PostgreSQL `integer`.
+const MAX_SCALE: u32 = 100_000;
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Size multiplier: 1 ≈ the real Chinook data set (2240 invoice lines),
+    /// 1000 ≈ 2.24 million invoice lines.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_SCALE)))]
+    pub scale: u32,
+    /// Random seed; the same scale and seed give byte-identical files.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Output directory (created if missing); the 11 CSV files are replaced.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// Row counts derived from the scale (invoice lines follow from invoices).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sizes {
+    pub scale: u32,
+    pub artists: u32,
+    pub albums: u32,
+    pub tracks: u32,
+    pub playlists: u32,
+    /// Team multiplier k: 1 general manager, k sales managers, 4k−1 sales
+    /// support agents, 1 IT manager, 2k IT staff (7k+1 employees; 8 at k=1).
+    pub team: u32,
+    pub customers: u32,
+    pub invoices: u32,
+}
+
+impl Sizes {
+    pub fn for_scale(scale: u32) -> Self {
+        let growth = f64::from(scale).sqrt();
+        let grown = |base: f64| (base * growth).round() as u32;
+        Self {
+            scale,
+            artists: grown(275.0),
+            albums: grown(347.0),
+            tracks: grown(3503.0),
+            playlists: 18 + (18.0 * (growth - 1.0)).round() as u32,
+            team: growth.ceil() as u32,
+            customers: 59 * scale,
+            invoices: 412 * scale,
+        }
+    }
+
+    /// √scale, the growth factor of the catalogue side.
+    pub fn growth(&self) -> f64 {
+        f64::from(self.scale).sqrt()
+    }
+}
+
+/// The independent random streams; each part of the data set has its own so
+/// that changing one part does not reshuffle the others.
+#[derive(Debug, Clone, Copy)]
+#[repr(u64)]
+enum Stream {
+    Artists = 1,
+    Albums = 2,
+    Playlists = 3,
+    Employees = 4,
+    CustomerWeights = 5,
+    Popularity = 6,
+    Sales = 7,
+}
+
+/// Customers get one stream each, from this base up.
+const CUSTOMER_STREAM_BASE: u64 = 1 << 32;
+
+fn stream_rng(seed: u64, stream: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(stream);
+    rng
+}
+
+fn rng_for(seed: u64, stream: Stream) -> ChaCha8Rng {
+    stream_rng(seed, stream as u64)
+}
+
+/// A uniformly chosen element of a non-empty slice.
+fn choose<'a, T, R: Rng>(rng: &mut R, items: &'a [T]) -> &'a T {
+    &items[rng.random_range(0..items.len())]
+}
+
+/// The index of an item chosen with probability proportional to its weight.
+fn pick_weighted<T, R: Rng>(rng: &mut R, items: &[T], weight: impl Fn(&T) -> u32) -> usize {
+    let total: u64 = items.iter().map(|i| u64::from(weight(i))).sum();
+    let mut point = rng.random_range(0..total.max(1));
+    for (index, item) in items.iter().enumerate() {
+        let w = u64::from(weight(item));
+        if point < w {
+            return index;
+        }
+        point -= w;
+    }
+    items.len().saturating_sub(1)
+}
+
+/// Expands a template: `#` → a digit, `@` → a capital letter.
+fn expand<R: Rng>(template: &str, rng: &mut R) -> String {
+    template
+        .chars()
+        .map(|c| match c {
+            '#' => char::from(b'0' + rng.random_range(0..10u8)),
+            '@' => char::from(b'A' + rng.random_range(0..26u8)),
+            other => other,
+        })
+        .collect()
+}
+
+pub fn run(args: &GenerateArgs) -> Result<()> {
+    let started = Instant::now();
+    let sizes = Sizes::for_scale(args.scale);
+    let dir = args.out.as_path();
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let seed = args.seed;
+
+    let mut files: Vec<FileSummary> = Vec::with_capacity(11);
+    files.push(music::write_genres(dir)?);
+    files.push(music::write_media_types(dir)?);
+    files.push(music::write_artists(dir, seed, &sizes)?);
+    let (tracks, album_file, track_file) = music::write_albums_and_tracks(dir, seed, &sizes)?;
+    files.extend([album_file, track_file]);
+    let (playlist_file, playlist_track_file) = music::write_playlists(dir, seed, &sizes, &tracks)?;
+    files.extend([playlist_file, playlist_track_file]);
+    files.push(people::write_employees(dir, seed, &sizes)?);
+    files.push(people::write_customers(dir, seed, &sizes)?);
+    let (invoice_file, line_file) = sales::write_sales(dir, seed, &sizes, &tracks, !args.quiet)?;
+    files.extend([invoice_file, line_file]);
+
+    let mut out = std::io::stdout().lock();
+    for file in &files {
+        writeln!(
+            out,
+            "{:<18} {:>10} rows {:>12} bytes",
+            file.file_name, file.rows, file.bytes
+        )?;
+    }
+    writeln!(
+        out,
+        "generated scale {} (seed {seed}) into {} in {:.1} s",
+        args.scale,
+        dir.display(),
+        started.elapsed().as_secs_f64()
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_grow_as_documented() {
+        let one = Sizes::for_scale(1);
+        assert_eq!(
+            one,
+            Sizes {
+                scale: 1,
+                artists: 275,
+                albums: 347,
+                tracks: 3503,
+                playlists: 18,
+                team: 1,
+                customers: 59,
+                invoices: 412
+            }
+        );
+        let big = Sizes::for_scale(1000);
+        assert_eq!(big.invoices, 412_000);
+        assert_eq!(big.customers, 59_000);
+        assert_eq!(big.tracks, 110_775);
+        assert_eq!(big.team, 32);
+        let max = Sizes::for_scale(MAX_SCALE);
+        // Invoice lines average ~5.44 per invoice; ids must fit in `integer`.
+        assert!(f64::from(max.invoices) * 16.0 < f64::from(i32::MAX));
+    }
+
+    #[test]
+    fn templates_expand_digits_and_letters() {
+        let mut rng = stream_rng(1, 1);
+        let code = expand("T#@ #@#", &mut rng);
+        let chars: Vec<char> = code.chars().collect();
+        assert_eq!(chars.len(), 7);
+        assert!(chars[1].is_ascii_digit() && chars[2].is_ascii_uppercase() && chars[3] == ' ');
+        assert_eq!(expand("0171", &mut rng), "0171");
+    }
+
+    #[test]
+    fn weighted_pick_follows_weights() {
+        let mut rng = stream_rng(1, 2);
+        let items = [0u32, 3, 1];
+        let mut counts = [0u32; 3];
+        for _ in 0..4000 {
+            counts[pick_weighted(&mut rng, &items, |w| *w)] += 1;
+        }
+        assert_eq!(counts[0], 0);
+        assert!(counts[1] > 2 * counts[2], "{counts:?}");
+    }
+}

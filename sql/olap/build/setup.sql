@@ -1,0 +1,82 @@
+-- star-builder, step 0 (run once per build, inside the build transaction,
+-- after the migrations): the temp tables the build reads and writes. All are
+-- ON COMMIT DROP, so a cached connection starts every build clean.
+--
+-- The Rust layer then fills:
+--   build_params  one row:  INSERT INTO build_params (mode) VALUES ($1)
+--                           RETURNING build_id, build_time;
+--                 (build_id defaults to nextval('etl.build_id_seq'),
+--                  build_time to now() = the transaction start; both may be
+--                  given explicitly; dq_full = true widens 95_dq.sql to the
+--                  whole warehouse in incremental mode too)
+--   build_batch   the OLTP load batches this build consumes
+-- and then (full mode: after running full_reset.sql) COPYs the rows:
+--   incremental   COPY stage_<t> (<cols>) FROM STDIN (FORMAT binary) with
+--                 the rows of chinook.<t> whose load_batch_id is in build_batch
+--   full          COPY mirror.<t> (<cols>) FROM STDIN (FORMAT binary) with
+--                 every row of chinook.<t>
+-- <cols> = the chinook columns incl. load_batch_id, in table order: stage_<t>
+-- is LIKE mirror.<t>, and mirror.<t> has exactly chinook.<t>'s columns,
+-- names and types, so a binary COPY out of chinook.<t> loads as is.
+
+-- A full build on this connection may have left temp views stage_<table>
+-- (full_reset.sql; views cannot be ON COMMIT DROP).
+DO $$
+DECLARE v text;
+BEGIN
+    FOR v IN SELECT relname FROM pg_class
+             WHERE relnamespace = pg_my_temp_schema() AND relkind = 'v' AND relname LIKE 'stage\_%'
+    LOOP
+        EXECUTE format('DROP VIEW pg_temp.%I', v);
+    END LOOP;
+END $$;
+
+-- Planner settings for this transaction only: memory for the hash joins and
+-- aggregates of a full build's millions of rows and for the index builds
+-- after a full load; and SSD-like random I/O costs (RDS storage), so that
+-- an incremental build probes indexes for a 1% change set instead of
+-- scanning the large tables.
+SET LOCAL work_mem = '64MB';
+SET LOCAL maintenance_work_mem = '256MB';
+SET LOCAL random_page_cost = 1.1;
+
+CREATE TEMP TABLE build_params (
+    build_id    bigint      NOT NULL DEFAULT nextval('etl.build_id_seq'),
+    mode        text        NOT NULL DEFAULT 'incremental' CHECK (mode IN ('incremental', 'full')),
+    build_time  timestamptz NOT NULL DEFAULT now(),
+    dq_full     boolean     NOT NULL DEFAULT false
+) ON COMMIT DROP;
+CREATE UNIQUE INDEX build_params_one_row ON build_params ((true));
+
+CREATE TEMP TABLE build_batch (
+    batch_id bigint PRIMARY KEY
+) ON COMMIT DROP;
+
+-- Every build step appends (table_name, rows_changed); a table may get
+-- several rows (e.g. closed + inserted versions): sum them per table.
+CREATE TEMP TABLE build_counts (
+    table_name    text   NOT NULL,
+    rows_changed  bigint NOT NULL
+) ON COMMIT DROP;
+
+-- Indexes full_reset.sql dropped for the bulk load; 80_restore_indexes.sql
+-- recreates them (empty in incremental mode).
+CREATE TEMP TABLE build_dropped_index (
+    table_name       regclass NOT NULL,
+    index_schema     name     NOT NULL,
+    index_name       name     NOT NULL,
+    constraint_name  name,
+    definition       text     NOT NULL
+) ON COMMIT DROP;
+
+CREATE TEMP TABLE stage_artist         (LIKE mirror.artist)         ON COMMIT DROP;
+CREATE TEMP TABLE stage_album          (LIKE mirror.album)          ON COMMIT DROP;
+CREATE TEMP TABLE stage_genre          (LIKE mirror.genre)          ON COMMIT DROP;
+CREATE TEMP TABLE stage_media_type     (LIKE mirror.media_type)     ON COMMIT DROP;
+CREATE TEMP TABLE stage_track          (LIKE mirror.track)          ON COMMIT DROP;
+CREATE TEMP TABLE stage_playlist       (LIKE mirror.playlist)       ON COMMIT DROP;
+CREATE TEMP TABLE stage_playlist_track (LIKE mirror.playlist_track) ON COMMIT DROP;
+CREATE TEMP TABLE stage_employee       (LIKE mirror.employee)       ON COMMIT DROP;
+CREATE TEMP TABLE stage_customer       (LIKE mirror.customer)       ON COMMIT DROP;
+CREATE TEMP TABLE stage_invoice        (LIKE mirror.invoice)        ON COMMIT DROP;
+CREATE TEMP TABLE stage_invoice_line   (LIKE mirror.invoice_line)   ON COMMIT DROP;
