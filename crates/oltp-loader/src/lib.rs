@@ -7,7 +7,7 @@
 pub mod events;
 mod load;
 mod reader;
-mod table_sql;
+pub mod table_sql;
 
 use std::time::Instant;
 

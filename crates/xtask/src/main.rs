@@ -1,5 +1,7 @@
 //! The starlift developer CLI: `cargo xtask <command>`.
 
+mod bench;
+mod demo;
 mod generate;
 
 use clap::{Parser, Subcommand};
@@ -15,10 +17,35 @@ struct Cli {
 enum Command {
     /// Generate a Chinook-shaped CSV data set (the 11 official files) of any size.
     Generate(generate::GenerateArgs),
+    /// Run the whole pipeline on the local sandbox with the CSVs of --data (default data/).
+    Demo(demo::DemoArgs),
+    /// Benchmarks at scale 1000 (use a release build: `make bench`).
+    Bench(bench::BenchArgs),
+    /// Internal: the loader process of `bench`, one event through the handler.
+    #[command(hide = true)]
+    BenchLoaderChild(bench::loader::ChildArgs),
 }
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Generate(args) => generate::run(&args),
+        Command::Bench(args) => {
+            init_tracing();
+            bench::run(args)
+        }
+        Command::BenchLoaderChild(args) => {
+            init_tracing();
+            bench::loader::child(args)
+        }
+        Command::Demo(args) => {
+            init_tracing();
+            demo::run(args)
+        }
     }
+}
+
+/// Logs at warn unless RUST_LOG says otherwise, so progress output stays readable.
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }

@@ -1,0 +1,51 @@
+# starlift — the entry points a person types. `make help` lists them.
+#
+#   make demo   run the whole pipeline on the built-in local sandbox
+#   make test   lint + every test (Rust, SQL, Terraform)
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO ?= cargo
+PYTHON ?= python3
+VENV ?= .venv
+SCALE ?= 1
+
+include mk/terraform.mk
+-include mk/package.mk
+-include mk/invoke.mk
+
+.PHONY: help deps lint fmt test test-rust data demo bench clean
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+deps: ## install what is missing (Debian/Ubuntu), or name it
+	@bash scripts/deps.sh
+	@$(MAKE) --no-print-directory tf-checkov-install
+
+lint: ## cargo fmt --check and clippy with warnings as errors
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+fmt: ## format the Rust code and the Terraform
+	$(CARGO) fmt --all
+	$(MAKE) --no-print-directory tf-fmt
+
+test-rust: ## the Rust test suite (real PostgreSQL and S3 server, started by the tests)
+	$(CARGO) test --workspace --locked
+
+test: lint test-rust tf-check ## lint + the whole test suite + the offline Terraform checks
+
+data: ## regenerate the committed scale-1 sample set in data/
+	$(CARGO) xtask generate --scale $(SCALE) --seed 42 --out data
+
+demo: ## run the pipeline on data/ in the local sandbox; summary in target/demo/summary.json
+	$(CARGO) xtask demo --data data --summary-json target/demo/summary.json
+
+bench: ## benchmarks (scale 1000): loader vs psql \copy and pgloader, builder full vs incremental
+	$(CARGO) run --profile bench --locked -p xtask -- bench
+
+clean: ## remove build output
+	$(CARGO) clean

@@ -1,0 +1,45 @@
+//! `cargo xtask bench`: measured, not asserted. Each benchmark runs the
+//! reference side by side in the same run and reports ratios.
+
+pub mod loader;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::generate::{GenerateArgs, run as generate};
+
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// Which benchmark: loader, builder or all.
+    #[arg(long, default_value = "all")]
+    pub only: String,
+    /// Data scale (1000 ≈ 2.24 million invoice lines).
+    #[arg(long, default_value_t = 1000)]
+    pub scale: u32,
+    /// The memory check loads an InvoiceLine file this many times larger.
+    #[arg(long, default_value_t = 10)]
+    pub growth: u32,
+}
+
+pub fn run(args: BenchArgs) -> Result<()> {
+    let out = PathBuf::from("target/bench");
+    std::fs::create_dir_all(&out)?;
+    let data = ensure_data(&out, args.scale)?;
+    if args.only == "all" || args.only == "loader" {
+        loader::run(&args, &data, &out)?;
+    }
+    Ok(())
+}
+
+/// The generated data set for `scale`, made once and reused.
+pub fn ensure_data(out: &Path, scale: u32) -> Result<PathBuf> {
+    let dir = out.join(format!("data-scale-{scale}"));
+    let marker = dir.join(".complete");
+    if !marker.exists() {
+        eprintln!("generating scale {scale} into {}…", dir.display());
+        generate(&GenerateArgs { scale, seed: 42, out: dir.clone(), quiet: false })?;
+        std::fs::write(&marker, b"seed 42\n").context("writing the data marker")?;
+    }
+    Ok(dir)
+}

@@ -1,0 +1,178 @@
+//! `cargo xtask demo`: the whole pipeline on the local sandbox. Starts a real
+//! PostgreSQL and S3 server, uploads every CSV of each `--data` directory to
+//! `incoming/` in a shuffled order, and after each upload hands the S3 event
+//! AWS would send to the loader's handler.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use oltp_loader::events::{PutObject, object_created};
+use oltp_loader::{LoadSummary, Loader, handle_event};
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use serde_json::{Value, json};
+use starlift_domain::catalog::load_order;
+use starlift_domain::config::LoaderConfig;
+use starlift_sandbox::Sandbox;
+
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// A directory of Chinook CSVs to drop into the bucket; repeat for phases, loaded in the order given.
+    #[arg(long = "data", value_name = "DIR")]
+    pub data: Vec<PathBuf>,
+    /// Write the summary as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    pub summary_json: Option<PathBuf>,
+    /// Seed of the shuffled upload order.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+}
+
+pub fn run(args: DemoArgs) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(demo(args))
+}
+
+/// CSV files under `dir`, as (path, key relative to the drop zone).
+fn csv_files(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in std::fs::read_dir(&current).with_context(|| format!("reading {}", current.display()))? {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let name = path.to_string_lossy().to_ascii_lowercase();
+                if name.ends_with(".csv") || name.ends_with(".csv.gz") {
+                    let relative = path.strip_prefix(dir)?.to_string_lossy().replace('\\', "/");
+                    found.push((path.clone(), relative));
+                }
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+async fn demo(args: DemoArgs) -> Result<()> {
+    let data_dirs = if args.data.is_empty() { vec![PathBuf::from("data")] } else { args.data.clone() };
+    for dir in &data_dirs {
+        if !dir.is_dir() {
+            bail!("--data {}: not a directory (make data writes the sample set to data/)", dir.display());
+        }
+    }
+    eprintln!("starting the sandbox (PostgreSQL + S3 server on loopback)…");
+    let sandbox = Sandbox::start().await.context("starting the sandbox")?;
+    let env = sandbox.env();
+    let lookup = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let loader = Loader::connect(LoaderConfig::from_lookup(lookup)?, sandbox.s3_client(), None).await?;
+    let s3 = sandbox.s3_client();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(args.seed);
+    let mut loads: Vec<LoadSummary> = Vec::new();
+    let mut sequencer: u64 = 0x1000;
+    let mut phases = Vec::new();
+
+    for (phase, dir) in data_dirs.iter().enumerate() {
+        let mut files = csv_files(dir)?;
+        if files.is_empty() {
+            bail!("--data {}: no .csv or .csv.gz files", dir.display());
+        }
+        files.shuffle(&mut rng);
+        let bar = ProgressBar::new(files.len() as u64).with_style(
+            ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {msg}")?.progress_chars("=> "),
+        );
+        bar.set_prefix(format!("phase {} ({})", phase + 1, dir.display()));
+        for (path, relative) in files {
+            let key = format!("{}{relative}", loader.config.incoming_prefix);
+            bar.set_message(key.clone());
+            let bytes = tokio::fs::read(&path).await.with_context(|| format!("reading {}", path.display()))?;
+            let size = bytes.len() as i64;
+            let put = s3
+                .put_object()
+                .bucket(sandbox.bucket())
+                .key(&key)
+                .body(bytes.into())
+                .send()
+                .await
+                .with_context(|| format!("uploading {key}"))?;
+            sequencer += 1;
+            let event = object_created(&[PutObject {
+                bucket: sandbox.bucket(),
+                key: &key,
+                etag: put.e_tag().unwrap_or_default(),
+                size,
+                sequencer: &format!("{sequencer:018X}"),
+                version_id: None,
+            }])?;
+            let report = handle_event(&loader, event).await.with_context(|| format!("loading {key}"))?;
+            loads.extend(report.loads);
+            bar.inc(1);
+        }
+        bar.finish_with_message("loaded");
+        phases.push(json!({"phase": phase + 1, "data": dir.display().to_string()}));
+        // star-builder: build the warehouse after each phase (added with the builder).
+    }
+
+    let oltp = sandbox.connect_oltp().await?;
+    let mut row_counts = BTreeMap::new();
+    for table in load_order() {
+        let n: i64 = oltp.query_one(&format!("SELECT count(*) FROM chinook.{}", table.name), &[]).await?.get(0);
+        row_counts.insert(table.name.to_string(), n);
+    }
+    let pending_rows: i64 = oltp.query_one("SELECT count(*) FROM etl.pending_row", &[]).await?.get(0);
+    let mut summary = json!({
+        "oltp": {"row_counts": row_counts},
+        "loads": loads,
+        "pending_rows": pending_rows,
+        "phases": phases,
+    });
+    // star-builder: merge "olap", "dq" and "analytics" here (added with the builder).
+
+    print_summary(&summary);
+    if let Some(path) = &args.summary_json {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, serde_json::to_string_pretty(&summary)?)?;
+        eprintln!("summary written to {}", path.display());
+    }
+    let failed = loads.iter().filter(|l| l.status == oltp_loader::LoadStatus::Failed).count();
+    summary["failed_loads"] = json!(failed);
+    if failed > 0 {
+        bail!("{failed} file(s) failed to load; see the summary above and rejected/ in the bucket");
+    }
+    Ok(())
+}
+
+fn print_summary(summary: &Value) {
+    let mut out = String::new();
+    out.push_str("\nloads\n");
+    out.push_str(&format!(
+        "  {:<44} {:<15} {:<9} {:>8} {:>8} {:>8} {:>9} {:>8} {:>8}\n",
+        "key", "table", "status", "read", "inserted", "updated", "unchanged", "rejected", "pending"
+    ));
+    for load in summary["loads"].as_array().into_iter().flatten() {
+        let n = |field: &str| load[field].as_u64().unwrap_or(0);
+        out.push_str(&format!(
+            "  {:<44} {:<15} {:<9} {:>8} {:>8} {:>8} {:>9} {:>8} {:>8}\n",
+            load["key"].as_str().unwrap_or(""),
+            load["table"].as_str().unwrap_or("-"),
+            load["status"].as_str().unwrap_or(""),
+            n("rows_read"),
+            n("rows_inserted"),
+            n("rows_updated"),
+            n("rows_unchanged"),
+            n("rows_rejected"),
+            n("rows_pending"),
+        ));
+    }
+    out.push_str("\nOLTP row counts\n");
+    for (table, n) in summary["oltp"]["row_counts"].as_object().into_iter().flatten() {
+        out.push_str(&format!("  {table:<15} {:>10}\n", n.as_i64().unwrap_or(0)));
+    }
+    out.push_str(&format!("\npending rows: {}\n", summary["pending_rows"]));
+    eprint!("{out}");
+}
