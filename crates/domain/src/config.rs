@@ -257,13 +257,13 @@ fn read_auth(
         }
     };
     let root_cert = non_empty(lookup, env::DB_SSL_ROOT_CERT).map(PathBuf::from);
-    if let Some(path) = &root_cert {
-        if !path.is_file() {
-            return Err(ConfigError::Malformed {
-                name: env::DB_SSL_ROOT_CERT,
-                reason: format!("{} is not a readable file", path.display()),
-            });
-        }
+    if let Some(path) = &root_cert
+        && !path.is_file()
+    {
+        return Err(ConfigError::Malformed {
+            name: env::DB_SSL_ROOT_CERT,
+            reason: format!("{} is not a readable file", path.display()),
+        });
     }
     Ok((auth, root_cert))
 }

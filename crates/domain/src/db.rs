@@ -34,7 +34,7 @@ pub enum DbError {
         host: String,
         reason: String,
     },
-    #[error("cannot connect to {target}: {source}")]
+    #[error("cannot connect to {target}: {}", describe(source))]
     Connect {
         target: String,
         source: tokio_postgres::Error,
@@ -54,6 +54,26 @@ impl DbError {
             DbError::Connect { .. } | DbError::ConnectTimeout { .. } | DbError::IamToken { .. }
         )
     }
+}
+
+/// A database error with its cause: the server's message and SQLSTATE, or
+/// the chain of sources (tokio-postgres' Display says only "db error" or
+/// "error performing TLS handshake").
+pub fn describe(error: &tokio_postgres::Error) -> String {
+    if let Some(db) = error.as_db_error() {
+        let mut text = format!("{} (SQLSTATE {})", db.message(), db.code().code());
+        if let Some(detail) = db.detail() {
+            text.push_str(&format!(": {detail}"));
+        }
+        return text;
+    }
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    text
 }
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);

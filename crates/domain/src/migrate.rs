@@ -82,10 +82,11 @@ pub enum MigrateError {
         applied: String,
         embedded: String,
     },
-    #[error("migration {set}/{name} failed: {source}")]
+    #[error("migration {set}/{name} failed: {reason}")]
     Apply {
         set: &'static str,
         name: &'static str,
+        reason: String,
         source: tokio_postgres::Error,
     },
     #[error("migrations bookkeeping failed: {0}")]
@@ -144,6 +145,7 @@ pub async fn migrate(
             .map_err(|source| MigrateError::Apply {
                 set: set.name,
                 name: migration.name,
+                reason: crate::db::describe(&source),
                 source,
             })?;
         transaction

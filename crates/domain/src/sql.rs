@@ -83,11 +83,11 @@ pub fn named_statements(file: &str) -> Vec<(&str, String)> {
     for line in file.lines() {
         if let Some(name) = line.trim().strip_prefix("-- name:") {
             out.push((name.trim(), String::new()));
-        } else if let Some((_, body)) = out.last_mut() {
-            if !line.trim_start().starts_with("--") {
-                body.push_str(line);
-                body.push('\n');
-            }
+        } else if let Some((_, body)) = out.last_mut()
+            && !line.trim_start().starts_with("--")
+        {
+            body.push_str(line);
+            body.push('\n');
         }
     }
     out

@@ -120,14 +120,14 @@ pub fn match_header<S: AsRef<str>>(
         .map(|h| normalize_header(h.as_ref()))
         .collect();
     for (i, name) in normalized.iter().enumerate() {
-        if let Some(j) = normalized[..i].iter().position(|n| n == name) {
-            if !name.is_empty() {
-                return Err(HeaderError::DuplicateColumn {
-                    column: header[i].as_ref().to_string(),
-                    first: j + 1,
-                    second: i + 1,
-                });
-            }
+        if let Some(j) = normalized[..i].iter().position(|n| n == name)
+            && !name.is_empty()
+        {
+            return Err(HeaderError::DuplicateColumn {
+                column: header[i].as_ref().to_string(),
+                first: j + 1,
+                second: i + 1,
+            });
         }
     }
     let mut positions = Vec::with_capacity(table.columns.len());

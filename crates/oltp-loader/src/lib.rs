@@ -128,7 +128,10 @@ pub struct LoadReport {
 pub enum TransientError {
     #[error("database unavailable: {0}")]
     Connect(#[from] DbError),
-    #[error("database error while loading {key}: {source}")]
+    #[error(
+        "database error while loading {key}: {}",
+        starlift_domain::db::describe(source)
+    )]
     Database {
         key: String,
         source: tokio_postgres::Error,
@@ -250,12 +253,11 @@ async fn handle_record(
         }
     };
     let object = ObjectRef { key, ..object };
-    if let Some(name) = record.event_name.as_deref() {
-        if !name.starts_with("ObjectCreated:") {
+    if let Some(name) = record.event_name.as_deref()
+        && !name.starts_with("ObjectCreated:") {
             tracing::info!(event = name, "not an ObjectCreated event; ignored");
             return Ok(LoadSummary::new(&object.key, LoadStatus::Ignored));
         }
-    }
     let route = match route_key(&object.key, &loader.config.incoming_prefix) {
         Ok(route) => route,
         Err(RouteError::OutsidePrefix { .. }) => {

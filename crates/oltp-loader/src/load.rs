@@ -131,8 +131,8 @@ async fn admit(
             .iter()
             .map(|r| r.get::<_, String>(0))
             .max_by(|a, b| sequencer_cmp(a, b));
-        if let Some(newest) = newest {
-            if sequencer_cmp(sequencer, &newest).is_lt() {
+        if let Some(newest) = newest
+            && sequencer_cmp(sequencer, &newest).is_lt() {
                 let mut summary = LoadSummary::new(&object.key, LoadStatus::Skipped);
                 summary.table = table.map(str::to_string);
                 summary.error = Some(format!(
@@ -140,7 +140,6 @@ async fn admit(
                 ));
                 return Ok(Admission::Done(summary));
             }
-        }
     }
     Ok(Admission::Proceed)
 }
@@ -272,13 +271,12 @@ async fn fetch(
     let response = match request.send().await {
         Ok(response) => response,
         Err(error) => {
-            if let Some(service) = error.as_service_error() {
-                if service.is_no_such_key() {
+            if let Some(service) = error.as_service_error()
+                && service.is_no_such_key() {
                     return Ok(Fetched::Gone(
                         "the object was deleted after the event".to_string(),
                     ));
                 }
-            }
             return Err(TransientError::S3Read {
                 bucket: object.bucket.clone(),
                 key: object.key.clone(),

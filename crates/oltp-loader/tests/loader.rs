@@ -1,5 +1,7 @@
 //! oltp-loader against a real PostgreSQL and a real S3 protocol server.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::io::Write;

@@ -1,1 +1,272 @@
-//! placeholder until implemented
+//! star-builder: OLTP → OLAP. Copies the rows of the OLTP load batches not
+//! consumed yet into the OLAP `mirror` (binary COPY, streamed), then builds
+//! the `dw` star schema with the set-based SQL of `sql/olap/build/`, runs the
+//! data-quality checks and records the build, all in one OLAP transaction.
+//!
+//! `main.rs` builds a [`Builder`] once per container and hands events to
+//! [`function_handler`]; tests, the demo and the benchmark call
+//! [`handle_request`] or [`Builder::build`] directly.
+//!
+//! # Events
+//! `{}` or `{"mode":"incremental"}` (also a scheduled event), `{"mode":"full"}`,
+//! `{"action":"bootstrap", …}`; see [`Request::parse`].
+//!
+//! # Concurrency
+//! One build at a time: a build takes a transaction-level advisory lock on
+//! the OLAP database first; a second invocation that finds it taken returns
+//! at once with `"status":"busy"` and changes nothing (not an error: the next
+//! scheduled run picks up the batches).
+//!
+//! # Data quality
+//! Every build stores its checks in `etl.dq_result` and returns them. A failed
+//! check gives `"status":"dq_failed"`. With `DQ_FAIL_HARD=true` the build is
+//! still **committed** (the warehouse keeps the rows the checks were run on
+//! and the results stay queryable next to them), and then the invocation
+//! fails with [`BuildError::DataQuality`], so the Lambda error metric and
+//! alarms fire. A retry of that event finds nothing new and succeeds: alarm on
+//! the function's errors (or `etl.build_run.dq_passed = false`), not on the
+//! dead-letter queue.
+
+pub mod bootstrap;
+mod build;
+mod request;
+
+use std::time::Instant;
+
+use lambda_runtime::LambdaEvent;
+use serde::Serialize;
+use starlift_domain::config::BuilderConfig;
+use starlift_domain::db::{CachedClient, Connector, DbError};
+use starlift_domain::migrate::{ANALYTICS, MigrateError, OLAP, migrate};
+use starlift_domain::sql::TemplateError;
+use tokio::sync::OnceCell;
+
+pub use build::{BUILD_LOCK_KEY, BuildReport, BuildStatus, DqResult};
+pub use request::{BuildRequest, EventError, Mode, Request};
+
+const DEMO_SUMMARY_SQL: &str = include_str!("../../../sql/analytics/demo_summary.sql");
+
+/// Everything a container builds once and reuses across invocations.
+#[derive(Debug)]
+pub struct Builder {
+    oltp: CachedClient,
+    olap: CachedClient,
+    config: BuilderConfig,
+    aws: Option<aws_config::SdkConfig>,
+    migrated: OnceCell<()>,
+}
+
+/// Why a container could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Migrate(#[from] MigrateError),
+}
+
+/// Why an invocation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("unsupported event: {0}")]
+    Event(#[from] EventError),
+    #[error("database unavailable: {0}")]
+    Connect(#[from] DbError),
+    #[error("OLAP migrations failed: {0}")]
+    Migrate(#[from] MigrateError),
+    #[error("build step {step} failed: {source}")]
+    Database {
+        step: String,
+        source: tokio_postgres::Error,
+    },
+    #[error(
+        "the OLTP database has no load ledger (etl.load); the loader applies the OLTP schema at its cold start, run it first: {0}"
+    )]
+    OltpNotReady(tokio_postgres::Error),
+    #[error("SQL template: {0}")]
+    Template(#[from] TemplateError),
+    #[error(
+        "data-quality checks failed in build {build_id} (DQ_FAIL_HARD=true; the build is committed, results in etl.dq_result): {}",
+        failed.join(", ")
+    )]
+    DataQuality {
+        build_id: i64,
+        failed: Vec<String>,
+        report: Box<BuildReport>,
+    },
+    #[error("bootstrap failed: {0}")]
+    Bootstrap(#[from] bootstrap::BootstrapError),
+}
+
+impl BuildError {
+    /// Whether the connections may be in an unknown state afterwards.
+    fn touches_connections(&self) -> bool {
+        matches!(
+            self,
+            BuildError::Connect(_)
+                | BuildError::Database { .. }
+                | BuildError::OltpNotReady(_)
+                | BuildError::Migrate(_)
+        )
+    }
+}
+
+impl Builder {
+    /// Builds the database clients (no I/O).
+    /// `aws` signs RDS IAM tokens when the settings say IAM and is handed to
+    /// the bootstrap.
+    pub fn new(
+        config: BuilderConfig,
+        aws: Option<aws_config::SdkConfig>,
+    ) -> Result<Self, StartupError> {
+        let oltp = CachedClient::new(Connector::new(config.oltp.clone(), aws.clone())?);
+        let olap = CachedClient::new(Connector::new(config.olap.clone(), aws.clone())?);
+        Ok(Self {
+            oltp,
+            olap,
+            config,
+            aws,
+            migrated: OnceCell::new(),
+        })
+    }
+
+    /// Builds the clients and applies the OLAP and analytics migrations to the
+    /// OLAP database. The OLTP schema belongs to the loader.
+    pub async fn connect(
+        config: BuilderConfig,
+        aws: Option<aws_config::SdkConfig>,
+    ) -> Result<Self, StartupError> {
+        let builder = Self::new(config, aws)?;
+        builder.prepare().await?;
+        Ok(builder)
+    }
+
+    /// Applies the OLAP and analytics migrations once per container; later
+    /// calls return at once. Every build calls it first, so a container whose
+    /// cold start could not reach the database (before the bootstrap created
+    /// its user, say) migrates on its first build.
+    pub async fn prepare(&self) -> Result<(), StartupError> {
+        self.migrated
+            .get_or_try_init(|| async {
+                let mut client = self.olap.get().await?;
+                for set in [&OLAP, &ANALYTICS] {
+                    let report = migrate(&mut client, set).await?;
+                    tracing::info!(set = set.name, applied = ?report.applied, already_applied = report.already_applied, "OLAP schema ready");
+                }
+                Ok::<(), StartupError>(())
+            })
+            .await
+            .map(|_| ())
+    }
+
+    pub fn config(&self) -> &BuilderConfig {
+        &self.config
+    }
+
+    /// Runs one build. With `DQ_FAIL_HARD=true` a failed check is an error
+    /// after the build is committed (see the crate docs).
+    pub async fn build(&self, request: BuildRequest) -> Result<BuildReport, BuildError> {
+        let started = Instant::now();
+        let result = async {
+            self.prepare().await.map_err(|e| match e {
+                StartupError::Db(e) => BuildError::Connect(e),
+                StartupError::Migrate(e) => BuildError::Migrate(e),
+            })?;
+            build::run(self, request, started).await
+        }
+        .await;
+        let report = match result {
+            Ok(report) => report,
+            Err(error) => {
+                if error.touches_connections() {
+                    self.olap.discard().await;
+                    self.oltp.discard().await;
+                }
+                return Err(error);
+            }
+        };
+        tracing::info!(
+            mode = report.mode.as_str(),
+            status = ?report.status,
+            build_id = report.build_id,
+            batches = report.batches_consumed,
+            dq_failed = report.dq_failed,
+            ms = report.milliseconds,
+            rows_changed = ?report.rows_changed,
+            "build done"
+        );
+        if report.status == BuildStatus::DqFailed {
+            for check in report.dq.iter().filter(|c| !c.passed) {
+                tracing::warn!(check = %check.check, detail = %check.detail, "data-quality check failed");
+            }
+            if self.config.dq_fail_hard {
+                return Err(BuildError::DataQuality {
+                    build_id: report.build_id.unwrap_or_default(),
+                    failed: report.failed_checks(),
+                    report: Box::new(report),
+                });
+            }
+        }
+        Ok(report)
+    }
+}
+
+/// The function's response.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Response {
+    Build(BuildReport),
+    Bootstrap(bootstrap::BootstrapReport),
+}
+
+impl Response {
+    /// The build report, if this was a build.
+    pub fn build_report(&self) -> Option<&BuildReport> {
+        match self {
+            Response::Build(report) => Some(report),
+            Response::Bootstrap(_) => None,
+        }
+    }
+}
+
+/// Handles one invocation payload.
+pub async fn handle_request(
+    builder: &Builder,
+    event: serde_json::Value,
+) -> Result<Response, BuildError> {
+    match Request::parse(event)? {
+        Request::Build(request) => builder.build(request).await.map(Response::Build),
+        Request::Bootstrap(request) => Ok(Response::Bootstrap(
+            bootstrap::run(request, builder.aws.as_ref()).await?,
+        )),
+    }
+}
+
+/// The Lambda entry point.
+pub async fn function_handler(
+    builder: &Builder,
+    event: LambdaEvent<serde_json::Value>,
+) -> Result<Response, lambda_runtime::Error> {
+    match handle_request(builder, event.payload).await {
+        Ok(response) => Ok(response),
+        Err(error) => {
+            tracing::error!(%error, "invocation failed");
+            Err(error.into())
+        }
+    }
+}
+
+/// The warehouse summary of `cargo xtask demo`: dw row counts, the latest
+/// build's DQ results and the headline analytics (money as strings with two
+/// decimals), read from the analytics views (`sql/analytics/demo_summary.sql`).
+/// Shape: `{"olap": {"row_counts": {…}}, "dq": […], "analytics": {…}}`.
+pub async fn demo_summary(olap: &tokio_postgres::Client) -> Result<serde_json::Value, BuildError> {
+    let row = olap
+        .query_one(DEMO_SUMMARY_SQL, &[])
+        .await
+        .map_err(|source| BuildError::Database {
+            step: "demo_summary.sql".to_string(),
+            source,
+        })?;
+    Ok(row.get(0))
+}

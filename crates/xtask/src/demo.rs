@@ -13,8 +13,9 @@ use oltp_loader::{LoadSummary, Loader, handle_event};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use serde_json::{Value, json};
+use star_builder::{BuildRequest, BuildStatus, Builder};
 use starlift_domain::catalog::load_order;
-use starlift_domain::config::LoaderConfig;
+use starlift_domain::config::{BuilderConfig, LoaderConfig};
 use starlift_sandbox::Sandbox;
 
 #[derive(Debug, clap::Args)]
@@ -31,7 +32,9 @@ pub struct DemoArgs {
 }
 
 pub fn run(args: DemoArgs) -> Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(demo(args))
 }
 
@@ -40,7 +43,9 @@ fn csv_files(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
     let mut found = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(current) = pending.pop() {
-        for entry in std::fs::read_dir(&current).with_context(|| format!("reading {}", current.display()))? {
+        for entry in
+            std::fs::read_dir(&current).with_context(|| format!("reading {}", current.display()))?
+        {
             let path = entry?.path();
             if path.is_dir() {
                 pending.push(path);
@@ -58,17 +63,32 @@ fn csv_files(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
 }
 
 async fn demo(args: DemoArgs) -> Result<()> {
-    let data_dirs = if args.data.is_empty() { vec![PathBuf::from("data")] } else { args.data.clone() };
+    let data_dirs = if args.data.is_empty() {
+        vec![PathBuf::from("data")]
+    } else {
+        args.data.clone()
+    };
     for dir in &data_dirs {
         if !dir.is_dir() {
-            bail!("--data {}: not a directory (make data writes the sample set to data/)", dir.display());
+            bail!(
+                "--data {}: not a directory (make data writes the sample set to data/)",
+                dir.display()
+            );
         }
     }
     eprintln!("starting the sandbox (PostgreSQL + S3 server on loopback)…");
     let sandbox = Sandbox::start().await.context("starting the sandbox")?;
     let env = sandbox.env();
     let lookup = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
-    let loader = Loader::connect(LoaderConfig::from_lookup(lookup)?, sandbox.s3_client(), None).await?;
+    let loader = Loader::connect(
+        LoaderConfig::from_lookup(lookup)?,
+        sandbox.s3_client(),
+        None,
+    )
+    .await?;
+    // star-builder: one builder for every phase (applies the OLAP migrations).
+    let builder = Builder::connect(BuilderConfig::from_lookup(lookup)?, None).await?;
+    let mut dq_failed_builds = 0;
     let s3 = sandbox.s3_client();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(args.seed);
     let mut loads: Vec<LoadSummary> = Vec::new();
@@ -82,13 +102,16 @@ async fn demo(args: DemoArgs) -> Result<()> {
         }
         files.shuffle(&mut rng);
         let bar = ProgressBar::new(files.len() as u64).with_style(
-            ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {msg}")?.progress_chars("=> "),
+            ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {msg}")?
+                .progress_chars("=> "),
         );
         bar.set_prefix(format!("phase {} ({})", phase + 1, dir.display()));
         for (path, relative) in files {
             let key = format!("{}{relative}", loader.config.incoming_prefix);
             bar.set_message(key.clone());
-            let bytes = tokio::fs::read(&path).await.with_context(|| format!("reading {}", path.display()))?;
+            let bytes = tokio::fs::read(&path)
+                .await
+                .with_context(|| format!("reading {}", path.display()))?;
             let size = bytes.len() as i64;
             let put = s3
                 .put_object()
@@ -107,31 +130,69 @@ async fn demo(args: DemoArgs) -> Result<()> {
                 sequencer: &format!("{sequencer:018X}"),
                 version_id: None,
             }])?;
-            let report = handle_event(&loader, event).await.with_context(|| format!("loading {key}"))?;
+            let report = handle_event(&loader, event)
+                .await
+                .with_context(|| format!("loading {key}"))?;
             loads.extend(report.loads);
             bar.inc(1);
         }
         bar.finish_with_message("loaded");
         phases.push(json!({"phase": phase + 1, "data": dir.display().to_string()}));
-        // star-builder: build the warehouse after each phase (added with the builder).
+        // star-builder: build the warehouse after each phase (incremental).
+        let build = builder
+            .build(BuildRequest::INCREMENTAL)
+            .await
+            .context("building the warehouse")?;
+        eprintln!(
+            "phase {}: star-builder build {} consumed {} batches, {} fact rows written, {}/{} DQ checks passed, {} ms",
+            phase + 1,
+            build.build_id.unwrap_or_default(),
+            build.batches_consumed,
+            build
+                .rows_changed
+                .get("dw.fact_sales")
+                .copied()
+                .unwrap_or(0),
+            build.dq.len() - build.dq_failed,
+            build.dq.len(),
+            build.milliseconds,
+        );
+        if build.status != BuildStatus::Ok {
+            dq_failed_builds += 1;
+        }
+        if let Some(entry) = phases.last_mut() {
+            entry["build"] = serde_json::to_value(&build)?;
+        }
     }
 
     let oltp = sandbox.connect_oltp().await?;
     let mut row_counts = BTreeMap::new();
     for table in load_order() {
-        let n: i64 = oltp.query_one(&format!("SELECT count(*) FROM chinook.{}", table.name), &[]).await?.get(0);
+        let n: i64 = oltp
+            .query_one(&format!("SELECT count(*) FROM chinook.{}", table.name), &[])
+            .await?
+            .get(0);
         row_counts.insert(table.name.to_string(), n);
     }
-    let pending_rows: i64 = oltp.query_one("SELECT count(*) FROM etl.pending_row", &[]).await?.get(0);
+    let pending_rows: i64 = oltp
+        .query_one("SELECT count(*) FROM etl.pending_row", &[])
+        .await?
+        .get(0);
     let mut summary = json!({
         "oltp": {"row_counts": row_counts},
         "loads": loads,
         "pending_rows": pending_rows,
         "phases": phases,
     });
-    // star-builder: merge "olap", "dq" and "analytics" here (added with the builder).
+    // star-builder: the warehouse summary, read from the analytics views.
+    let olap = sandbox.connect_olap().await?;
+    let warehouse = star_builder::demo_summary(&olap).await?;
+    for key in ["olap", "dq", "analytics"] {
+        summary[key] = warehouse[key].clone();
+    }
 
     print_summary(&summary);
+    print_warehouse(&summary);
     if let Some(path) = &args.summary_json {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)?;
@@ -139,10 +200,16 @@ async fn demo(args: DemoArgs) -> Result<()> {
         std::fs::write(path, serde_json::to_string_pretty(&summary)?)?;
         eprintln!("summary written to {}", path.display());
     }
-    let failed = loads.iter().filter(|l| l.status == oltp_loader::LoadStatus::Failed).count();
+    let failed = loads
+        .iter()
+        .filter(|l| l.status == oltp_loader::LoadStatus::Failed)
+        .count();
     summary["failed_loads"] = json!(failed);
     if failed > 0 {
         bail!("{failed} file(s) failed to load; see the summary above and rejected/ in the bucket");
+    }
+    if dq_failed_builds > 0 {
+        bail!("{dq_failed_builds} build(s) failed data-quality checks; see \"dq\" in the summary");
     }
     Ok(())
 }
@@ -170,9 +237,126 @@ fn print_summary(summary: &Value) {
         ));
     }
     out.push_str("\nOLTP row counts\n");
-    for (table, n) in summary["oltp"]["row_counts"].as_object().into_iter().flatten() {
+    for (table, n) in summary["oltp"]["row_counts"]
+        .as_object()
+        .into_iter()
+        .flatten()
+    {
         out.push_str(&format!("  {table:<15} {:>10}\n", n.as_i64().unwrap_or(0)));
     }
     out.push_str(&format!("\npending rows: {}\n", summary["pending_rows"]));
+    eprint!("{out}");
+}
+
+/// star-builder's part of the summary: OLAP row counts, data quality and the
+/// headline analytics.
+fn print_warehouse(summary: &Value) {
+    let list = |key: &str| {
+        summary["analytics"][key]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    };
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let mut out = String::from("\nOLAP row counts\n");
+    for (table, n) in summary["olap"]["row_counts"]
+        .as_object()
+        .into_iter()
+        .flatten()
+    {
+        out.push_str(&format!("  {table:<22} {:>10}\n", n.as_i64().unwrap_or(0)));
+    }
+    let checks = summary["dq"].as_array().cloned().unwrap_or_default();
+    let failed: Vec<&Value> = checks.iter().filter(|c| c["passed"] != true).collect();
+    out.push_str(&format!(
+        "\ndata quality (latest build): {}/{} checks passed\n",
+        checks.len() - failed.len(),
+        checks.len()
+    ));
+    for check in failed {
+        out.push_str(&format!(
+            "  FAILED {}: {}\n",
+            text(&check["check"]),
+            text(&check["detail"])
+        ));
+    }
+    out.push_str("\nanalytics\n");
+    out.push_str(&format!(
+        "  {:<24} {:>12}\n",
+        "total revenue",
+        text(&summary["analytics"]["total_revenue"])
+    ));
+    out.push_str(&format!(
+        "  {:<24} {:>12}\n",
+        "customers",
+        text(&summary["analytics"]["customer_count"])
+    ));
+    let sections: [(&str, &str, &str, &str, usize); 7] = [
+        (
+            "revenue by year",
+            "revenue_by_year",
+            "year",
+            "revenue",
+            usize::MAX,
+        ),
+        (
+            "revenue by country",
+            "revenue_by_country",
+            "country",
+            "revenue",
+            5,
+        ),
+        (
+            "revenue by genre",
+            "revenue_by_genre",
+            "genre",
+            "revenue",
+            5,
+        ),
+        ("top artists", "top_artists", "artist", "revenue", 10),
+        (
+            "top tracks by quantity",
+            "top_tracks_by_quantity",
+            "track",
+            "quantity",
+            5,
+        ),
+        (
+            "revenue by employee",
+            "revenue_by_employee",
+            "employee",
+            "revenue",
+            usize::MAX,
+        ),
+        (
+            "top customers by LTV",
+            "top_customers_by_ltv",
+            "name",
+            "ltv",
+            5,
+        ),
+    ];
+    for (title, key, label, value, limit) in sections {
+        let rows = list(key);
+        let shown = rows.len().min(limit);
+        out.push_str(&format!(
+            "  {title}{}\n",
+            if shown < rows.len() {
+                format!(" (top {shown} of {})", rows.len())
+            } else {
+                String::new()
+            }
+        ));
+        for row in rows.iter().take(shown) {
+            out.push_str(&format!(
+                "    {:<40} {:>12}\n",
+                text(&row[label]),
+                text(&row[value])
+            ));
+        }
+    }
     eprint!("{out}");
 }

@@ -1,5 +1,8 @@
 //! The starlift developer CLI: `cargo xtask <command>`.
 
+// A CLI prints its results; the workspace lint is meant for the libraries.
+#![allow(clippy::print_stdout)]
+
 mod bench;
 mod demo;
 mod generate;
@@ -46,6 +49,10 @@ fn main() -> anyhow::Result<()> {
 
 /// Logs at warn unless RUST_LOG says otherwise, so progress output stays readable.
 fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }

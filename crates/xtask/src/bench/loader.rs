@@ -20,7 +20,15 @@ use starlift_sandbox::Sandbox;
 use super::BenchArgs;
 
 /// Tables loaded (untimed) so the measured files find their parents.
-const PARENTS: &[&str] = &["Artist", "Album", "Genre", "MediaType", "Employee", "Customer", "Invoice"];
+const PARENTS: &[&str] = &[
+    "Artist",
+    "Album",
+    "Genre",
+    "MediaType",
+    "Employee",
+    "Customer",
+    "Invoice",
+];
 
 struct Target {
     url: String,
@@ -28,7 +36,9 @@ struct Target {
 }
 
 pub fn run(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(bench(args, data, out))
 }
 
@@ -40,14 +50,26 @@ async fn loader_for(sandbox: &Sandbox, url: &str) -> Result<Loader> {
         }
         env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
     };
-    Ok(Loader::connect(LoaderConfig::from_lookup(lookup)?, sandbox.s3_client(), None).await?)
+    Ok(Loader::connect(
+        LoaderConfig::from_lookup(lookup)?,
+        sandbox.s3_client(),
+        None,
+    )
+    .await?)
 }
 
 /// Uploads `path` to `key` and returns the event AWS would send.
 async fn upload(sandbox: &Sandbox, path: &Path, key: &str, sequencer: u64) -> Result<Value> {
     let size = i64::try_from(std::fs::metadata(path)?.len())?;
     let body = aws_sdk_s3::primitives::ByteStream::from_path(path).await?;
-    let put = sandbox.s3_client().put_object().bucket(sandbox.bucket()).key(key).body(body).send().await?;
+    let put = sandbox
+        .s3_client()
+        .put_object()
+        .bucket(sandbox.bucket())
+        .key(key)
+        .body(body)
+        .send()
+        .await?;
     Ok(object_created_json(&[PutObject {
         bucket: sandbox.bucket(),
         key,
@@ -59,18 +81,31 @@ async fn upload(sandbox: &Sandbox, path: &Path, key: &str, sequencer: u64) -> Re
 }
 
 /// Runs the loader in a child process on one event; returns (handler ms, peak RSS MB, summary).
-fn child_load(sandbox: &Sandbox, url: &str, event: &Value, out: &Path) -> Result<(f64, f64, Value)> {
+fn child_load(
+    sandbox: &Sandbox,
+    url: &str,
+    event: &Value,
+    out: &Path,
+) -> Result<(f64, f64, Value)> {
     let event_file = out.join("bench-event.json");
     std::fs::write(&event_file, event.to_string())?;
     let mut command = Command::new(std::env::current_exe()?);
-    command.arg("bench-loader-child").arg("--event").arg(&event_file);
+    command
+        .arg("bench-loader-child")
+        .arg("--event")
+        .arg(&event_file);
     for (key, value) in sandbox.env() {
         command.env(key, value);
     }
-    command.env("OLTP_DATABASE_URL", url).env("RUST_LOG", "warn");
+    command
+        .env("OLTP_DATABASE_URL", url)
+        .env("RUST_LOG", "warn");
     let output = command.output().context("running the loader process")?;
     if !output.status.success() {
-        bail!("the loader process failed: {}", String::from_utf8_lossy(&output.stderr));
+        bail!(
+            "the loader process failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     let result: Value = serde_json::from_slice(&output.stdout).context("loader process output")?;
     let ms = result["handler_ms"].as_f64().unwrap_or(0.0);
@@ -82,11 +117,21 @@ fn child_load(sandbox: &Sandbox, url: &str, event: &Value, out: &Path) -> Result
 fn ceiling_script(table: &'static Table, file: &Path) -> Result<String> {
     let all: Vec<&'static Column> = table.columns.iter().collect();
     let sql = TableSql::new(table, "stage_rows", &all)?;
-    let columns = table.columns.iter().map(|c| c.sql_name).collect::<Vec<_>>().join(", ");
-    let create = sql.create_stage.replace("line_no bigint NOT NULL", "line_no bigserial");
+    let columns = table
+        .columns
+        .iter()
+        .map(|c| c.sql_name)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let create = sql
+        .create_stage
+        .replace("line_no bigint NOT NULL", "line_no bigserial");
     let mut script = String::from("\\set ON_ERROR_STOP 1\nBEGIN;\n");
     script.push_str(&format!("{create};\n"));
-    script.push_str(&format!("\\copy stage_rows ({columns}) FROM '{}' WITH (FORMAT csv, HEADER true)\n", file.display()));
+    script.push_str(&format!(
+        "\\copy stage_rows ({columns}) FROM '{}' WITH (FORMAT csv, HEADER true)\n",
+        file.display()
+    ));
     if let Some(hold) = &sql.hold_orphans {
         script.push_str(&format!("{};\n", hold.replace("$1", "0")));
     }
@@ -100,7 +145,14 @@ fn run_psql(url: &str, script: &str, out: &Path) -> Result<f64> {
     let file = out.join("bench-ceiling.sql");
     std::fs::write(&file, script)?;
     let started = Instant::now();
-    let output = Command::new("psql").arg("-X").arg("-q").arg(url).arg("-f").arg(&file).output().context("running psql")?;
+    let output = Command::new("psql")
+        .arg("-X")
+        .arg("-q")
+        .arg(url)
+        .arg("-f")
+        .arg(&file)
+        .output()
+        .context("running psql")?;
     let elapsed = started.elapsed().as_secs_f64() * 1000.0;
     if !output.status.success() {
         bail!("psql failed: {}", String::from_utf8_lossy(&output.stderr));
@@ -115,14 +167,34 @@ fn run_pgloader(url: &str, table: &'static Table, file: &Path, out: &Path) -> Re
     }
     let all: Vec<&'static Column> = table.columns.iter().collect();
     let sql = TableSql::new(table, "pgl_stage", &all)?;
-    let create = sql.create_stage.replace("CREATE TEMPORARY TABLE", "CREATE UNLOGGED TABLE").replace(" ON COMMIT DROP", "").replace("line_no bigint NOT NULL", "line_no bigserial");
+    let create = sql
+        .create_stage
+        .replace("CREATE TEMPORARY TABLE", "CREATE UNLOGGED TABLE")
+        .replace(" ON COMMIT DROP", "")
+        .replace("line_no bigint NOT NULL", "line_no bigserial");
     let setup = format!("DROP TABLE IF EXISTS pgl_stage; {create};");
-    let status = Command::new("psql").arg("-X").arg("-q").arg(url).arg("-c").arg(&setup).status()?;
+    let status = Command::new("psql")
+        .arg("-X")
+        .arg("-q")
+        .arg(url)
+        .arg("-c")
+        .arg(&setup)
+        .status()?;
     if !status.success() {
         bail!("creating the pgloader staging table failed");
     }
-    let fields = table.columns.iter().map(|c| c.csv_name).collect::<Vec<_>>().join(", ");
-    let columns = table.columns.iter().map(|c| c.sql_name).collect::<Vec<_>>().join(", ");
+    let fields = table
+        .columns
+        .iter()
+        .map(|c| c.csv_name)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let columns = table
+        .columns
+        .iter()
+        .map(|c| c.sql_name)
+        .collect::<Vec<_>>()
+        .join(", ");
     let pgloader_url = url.replace("?sslmode=disable", "");
     let command = format!(
         "LOAD CSV FROM '{}' ({fields})\n INTO {pgloader_url}?tablename=pgl_stage ({columns})\n WITH skip header = 1, fields optionally enclosed by '\"', fields escaped by double-quote, fields terminated by ',';\n",
@@ -137,9 +209,16 @@ fn run_pgloader(url: &str, table: &'static Table, file: &Path, out: &Path) -> Re
     merge.push_str(&format!("{};\n", sql.merge.replace("$1", "0")));
     merge.push_str("COMMIT;\n");
     let started = Instant::now();
-    let output = Command::new("pgloader").arg("--quiet").arg(&command_file).output()?;
+    let output = Command::new("pgloader")
+        .arg("--quiet")
+        .arg(&command_file)
+        .output()?;
     if !output.status.success() {
-        bail!("pgloader failed: {}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        bail!(
+            "pgloader failed: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     let loaded_ms = started.elapsed().as_secs_f64() * 1000.0;
     let merge_ms = run_psql(url, &merge, out)?;
@@ -193,9 +272,13 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
         sequencer += 1;
         let event = upload(&sandbox, &file, &key, sequencer).await?;
         for target in &targets {
-            let report = handle_event(&target.loader, serde_json::from_value(event.clone())?).await?;
+            let report =
+                handle_event(&target.loader, serde_json::from_value(event.clone())?).await?;
             if report.loads[0].rows_pending > 0 || report.loads[0].rows_rejected > 0 {
-                bail!("parent {parent} did not load cleanly: {:?}", report.loads[0]);
+                bail!(
+                    "parent {parent} did not load cleanly: {:?}",
+                    report.loads[0]
+                );
             }
         }
     }
@@ -207,7 +290,13 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
         let rows = count_rows(&file)?;
         eprintln!("{csv_name}: {rows} rows");
         sequencer += 1;
-        let event = upload(&sandbox, &file, &format!("incoming/{csv_name}.csv"), sequencer).await?;
+        let event = upload(
+            &sandbox,
+            &file,
+            &format!("incoming/{csv_name}.csv"),
+            sequencer,
+        )
+        .await?;
         let (loader_ms, peak_rss_mb, summary) = child_load(&sandbox, &targets[0].url, &event, out)?;
         if summary["rows_inserted"].as_u64() != Some(rows) {
             bail!("the loader did not insert every row: {summary}");
@@ -235,15 +324,29 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
     // Flat memory: the same loader on an InvoiceLine file `growth` times larger.
     let grown = grown_invoice_lines(&data.join("InvoiceLine.csv"), args.growth, out)?;
     let grown_rows = count_rows(&grown)?;
-    eprintln!("memory check: InvoiceLine ×{} ({grown_rows} rows)…", args.growth);
+    eprintln!(
+        "memory check: InvoiceLine ×{} ({grown_rows} rows)…",
+        args.growth
+    );
     sequencer += 1;
-    let event = upload(&sandbox, &grown, "incoming/invoice_line/grown.csv", sequencer).await?;
-    let (grown_ms, grown_rss_mb, grown_summary) = child_load(&sandbox, &targets[0].url, &event, out)?;
+    let event = upload(
+        &sandbox,
+        &grown,
+        "incoming/invoice_line/grown.csv",
+        sequencer,
+    )
+    .await?;
+    let (grown_ms, grown_rss_mb, grown_summary) =
+        child_load(&sandbox, &targets[0].url, &event, out)?;
     if grown_summary["status"] != "loaded" {
         bail!("the grown file did not load: {grown_summary}");
     }
 
-    let mut main = results.iter().find(|r| r["table"] == "invoice_line").cloned().context("invoice_line result")?;
+    let mut main = results
+        .iter()
+        .find(|r| r["table"] == "invoice_line")
+        .cloned()
+        .context("invoice_line result")?;
     main["growth"] = json!({
         "factor": args.growth,
         "rows": grown_rows,
@@ -251,12 +354,23 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
         "loader_rows_per_s": (grown_rows as f64 / (grown_ms / 1000.0)).round(),
         "peak_rss_mb": (grown_rss_mb * 10.0).round() / 10.0,
     });
-    main["other_tables"] = json!(results.iter().filter(|r| r["table"] != "invoice_line").collect::<Vec<_>>());
+    main["other_tables"] = json!(
+        results
+            .iter()
+            .filter(|r| r["table"] != "invoice_line")
+            .collect::<Vec<_>>()
+    );
     let path = out.join("loader.json");
     std::fs::write(&path, serde_json::to_string_pretty(&main)?)?;
 
-    println!("\nloader benchmark (scale {}; one run, side by side)", args.scale);
-    println!("{:<14} {:>10} {:>14} {:>14} {:>14} {:>10} {:>10}", "table", "rows", "loader rows/s", "\\copy rows/s", "pgloader r/s", "vs ceiling", "peak RSS");
+    println!(
+        "\nloader benchmark (scale {}; one run, side by side)",
+        args.scale
+    );
+    println!(
+        "{:<14} {:>10} {:>14} {:>14} {:>14} {:>10} {:>10}",
+        "table", "rows", "loader rows/s", "\\copy rows/s", "pgloader r/s", "vs ceiling", "peak RSS"
+    );
     for r in &results {
         println!(
             "{:<14} {:>10} {:>14} {:>14} {:>14} {:>10} {:>8} MB",
@@ -291,11 +405,17 @@ pub struct ChildArgs {
 }
 
 pub fn child(args: ChildArgs) -> Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async {
         let config = LoaderConfig::from_env()?;
         let aws = aws_config::load_from_env().await;
-        let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&aws).force_path_style(true).build());
+        let s3 = aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&aws)
+                .force_path_style(true)
+                .build(),
+        );
         let loader = Loader::connect(config, s3, None).await?;
         let event = serde_json::from_str(&std::fs::read_to_string(&args.event)?)?;
         let started = Instant::now();
@@ -307,7 +427,8 @@ pub fn child(args: ChildArgs) -> Result<()> {
             .find_map(|l| l.strip_prefix("VmHWM:"))
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
             .unwrap_or(0);
-        let output = json!({"handler_ms": handler_ms, "peak_rss_kb": peak_rss_kb, "report": report});
+        let output =
+            json!({"handler_ms": handler_ms, "peak_rss_kb": peak_rss_kb, "report": report});
         std::io::stdout().write_all(output.to_string().as_bytes())?;
         Ok(())
     })

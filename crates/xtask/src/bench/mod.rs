@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: measured, not asserted. Each benchmark runs the
 //! reference side by side in the same run and reports ratios.
 
+pub mod builder;
 pub mod loader;
 
 use std::path::{Path, PathBuf};
@@ -29,6 +30,9 @@ pub fn run(args: BenchArgs) -> Result<()> {
     if args.only == "all" || args.only == "loader" {
         loader::run(&args, &data, &out)?;
     }
+    if args.only == "all" || args.only == "builder" {
+        builder::run(&args, &data, &out)?;
+    }
     Ok(())
 }
 
@@ -38,7 +42,12 @@ pub fn ensure_data(out: &Path, scale: u32) -> Result<PathBuf> {
     let marker = dir.join(".complete");
     if !marker.exists() {
         eprintln!("generating scale {scale} into {}…", dir.display());
-        generate(&GenerateArgs { scale, seed: 42, out: dir.clone(), quiet: false })?;
+        generate(&GenerateArgs {
+            scale,
+            seed: 42,
+            out: dir.clone(),
+            quiet: false,
+        })?;
         std::fs::write(&marker, b"seed 42\n").context("writing the data marker")?;
     }
     Ok(dir)

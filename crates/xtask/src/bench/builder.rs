@@ -1,0 +1,298 @@
+//! The builder benchmark (issue 4): at the bench scale, load the generated
+//! set into a sandbox OLTP database through the loader, then time
+//!
+//! * a full build (`{"mode":"full"}`) into the OLAP database;
+//! * the ceiling: the same transform as plain `INSERT … SELECT` over the OLTP
+//!   tables inside one database (`sql/olap/ceiling.sql`), on the same data;
+//! * an incremental build after 1% new invoices (and their lines) went
+//!   through the loader.
+//!
+//! Writes `target/bench/builder.json` and prints a table. Measured, not
+//! asserted; targets: incremental_vs_full ≤ 0.05, full_vs_ceiling ≤ 1.5.
+
+use std::path::Path;
+use std::pin::pin;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use futures_util::StreamExt;
+use oltp_loader::events::{PutObject, object_created};
+use oltp_loader::{LoadStatus, Loader, handle_event};
+use serde_json::json;
+use star_builder::{BuildReport, BuildRequest, BuildStatus, Builder};
+use starlift_domain::catalog::{Table, load_order, table};
+use starlift_domain::config::{BuilderConfig, LoaderConfig};
+use starlift_sandbox::Sandbox;
+use tokio::io::AsyncWriteExt;
+
+use super::BenchArgs;
+
+const CEILING_SQL: &str = include_str!("../../../../sql/olap/ceiling.sql");
+
+/// One invoice in this many is copied as a new invoice (1%).
+const INCREMENT_EVERY: i32 = 100;
+
+pub fn run(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(bench(args, data, out))
+}
+
+fn ms_since(started: Instant) -> f64 {
+    started.elapsed().as_secs_f64() * 1000.0
+}
+
+/// Uploads `path` to `key` and hands the S3 event to the loader.
+async fn drop_file(
+    sandbox: &Sandbox,
+    loader: &Loader,
+    path: &Path,
+    key: &str,
+    sequencer: &mut u64,
+) -> Result<()> {
+    let size = i64::try_from(std::fs::metadata(path)?.len())?;
+    let body = aws_sdk_s3::primitives::ByteStream::from_path(path).await?;
+    let put = sandbox
+        .s3_client()
+        .put_object()
+        .bucket(sandbox.bucket())
+        .key(key)
+        .body(body)
+        .send()
+        .await?;
+    *sequencer += 1;
+    let event = object_created(&[PutObject {
+        bucket: sandbox.bucket(),
+        key,
+        etag: put.e_tag().unwrap_or_default(),
+        size,
+        sequencer: &format!("{sequencer:018X}"),
+        version_id: None,
+    }])?;
+    let report = handle_event(loader, event)
+        .await
+        .with_context(|| format!("loading {key}"))?;
+    for load in &report.loads {
+        if load.status != LoadStatus::Loaded || load.rows_rejected > 0 || load.rows_pending > 0 {
+            bail!("{key} did not load cleanly: {load:?}");
+        }
+    }
+    Ok(())
+}
+
+/// Runs a build and checks it committed with every DQ check passing.
+async fn timed_build(builder: &Builder, request: BuildRequest) -> Result<(f64, BuildReport)> {
+    let started = Instant::now();
+    let report = builder.build(request).await?;
+    let ms = ms_since(started);
+    if report.status != BuildStatus::Ok {
+        bail!(
+            "the {:?} build ended {:?}: {:?}",
+            request.mode,
+            report.status,
+            report.failed_checks()
+        );
+    }
+    Ok((ms, report))
+}
+
+/// `COPY (SELECT …) TO STDOUT (FORMAT csv, HEADER)` selecting every row of
+/// `table` whose invoice id is a multiple of [`INCREMENT_EVERY`], with the
+/// ids shifted past the existing ones and the CSV header names of the
+/// official layout: 1% new invoices, each a copy of an existing one.
+fn increment_copy(table: &Table, invoice_offset: i32, line_offset: i32) -> String {
+    let columns: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| {
+            let expression = match c.sql_name {
+                "invoice_id" => format!("invoice_id + {invoice_offset}"),
+                "invoice_line_id" => format!("invoice_line_id + {line_offset}"),
+                other => other.to_string(),
+            };
+            format!("{expression} AS \"{}\"", c.csv_name)
+        })
+        .collect();
+    format!(
+        "COPY (SELECT {} FROM chinook.{} WHERE invoice_id % {INCREMENT_EVERY} = 0) TO STDOUT (FORMAT csv, HEADER true)",
+        columns.join(", "),
+        table.name
+    )
+}
+
+async fn write_copy(client: &tokio_postgres::Client, sql: &str, path: &Path) -> Result<()> {
+    let mut file = tokio::fs::File::create(path).await?;
+    let mut stream = pin!(client.copy_out(sql).await?);
+    while let Some(chunk) = stream.next().await {
+        file.write_all(&chunk?).await?;
+    }
+    file.flush().await?;
+    Ok(())
+}
+
+async fn count(client: &tokio_postgres::Client, sql: &str) -> Result<i64> {
+    Ok(client
+        .query_one(sql, &[])
+        .await
+        .with_context(|| sql.to_string())?
+        .get(0))
+}
+
+async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
+    eprintln!("builder bench: starting the sandbox…");
+    let sandbox = Sandbox::start().await.context("starting the sandbox")?;
+    let env = sandbox.env();
+    let lookup = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let loader = Loader::connect(
+        LoaderConfig::from_lookup(lookup)?,
+        sandbox.s3_client(),
+        None,
+    )
+    .await?;
+    let mut sequencer: u64 = 0x1000;
+
+    let started = Instant::now();
+    for table in load_order() {
+        let path = data.join(format!("{}.csv", table.csv_name));
+        eprintln!("  loading {} through the loader…", path.display());
+        drop_file(
+            &sandbox,
+            &loader,
+            &path,
+            &format!("incoming/{}.csv", table.csv_name),
+            &mut sequencer,
+        )
+        .await?;
+    }
+    eprintln!(
+        "loaded scale {} in {:.1} s",
+        args.scale,
+        started.elapsed().as_secs_f64()
+    );
+    let mut oltp = sandbox.connect_oltp().await?;
+    let olap = sandbox.connect_olap().await?;
+    // Same starting point for the build and the ceiling: statistics and
+    // visibility maps in place, untimed.
+    oltp.batch_execute("VACUUM ANALYZE").await?;
+
+    let builder = Builder::connect(BuilderConfig::from_lookup(lookup)?, None).await?;
+    eprintln!("full build…");
+    let (full_ms, full) = timed_build(&builder, BuildRequest::FULL).await?;
+    let fact_rows = count(&olap, "SELECT count(*) FROM dw.fact_sales").await?;
+    eprintln!("  {full_ms:.0} ms, {fact_rows} fact rows");
+
+    eprintln!("ceiling (sql/olap/ceiling.sql inside the OLTP database)…");
+    let started = Instant::now();
+    let transaction = oltp.transaction().await?;
+    transaction
+        .batch_execute(CEILING_SQL)
+        .await
+        .context("sql/olap/ceiling.sql")?;
+    transaction.commit().await?;
+    let ceiling_ms = ms_since(started);
+    let ceiling_rows = count(&oltp, "SELECT count(*) FROM ceiling_dw.fact_sales").await?;
+    if ceiling_rows != fact_rows {
+        bail!("the ceiling built {ceiling_rows} fact rows, the builder {fact_rows}");
+    }
+    oltp.batch_execute("DROP SCHEMA ceiling_dw CASCADE").await?;
+    eprintln!("  {ceiling_ms:.0} ms");
+
+    eprintln!("adding 1% new invoices through the loader…");
+    let invoice_offset: i32 = oltp
+        .query_one("SELECT max(invoice_id) FROM chinook.invoice", &[])
+        .await?
+        .get(0);
+    let line_offset: i32 = oltp
+        .query_one("SELECT max(invoice_line_id) FROM chinook.invoice_line", &[])
+        .await?
+        .get(0);
+    let increment_dir = out.join("builder-increment");
+    std::fs::create_dir_all(&increment_dir)?;
+    for name in ["invoice", "invoice_line"] {
+        let table = table(name).context("catalog table")?;
+        let path = increment_dir.join(format!("{}.csv", table.csv_name));
+        write_copy(
+            &oltp,
+            &increment_copy(table, invoice_offset, line_offset),
+            &path,
+        )
+        .await?;
+        drop_file(
+            &sandbox,
+            &loader,
+            &path,
+            &format!("incoming/{}/increment.csv", table.csv_name),
+            &mut sequencer,
+        )
+        .await?;
+    }
+    let new_invoices = count(
+        &oltp,
+        &format!("SELECT count(*) FROM chinook.invoice WHERE invoice_id > {invoice_offset}"),
+    )
+    .await?;
+    let new_lines = count(
+        &oltp,
+        &format!("SELECT count(*) FROM chinook.invoice_line WHERE invoice_line_id > {line_offset}"),
+    )
+    .await?;
+
+    eprintln!("incremental build…");
+    let (incremental_ms, incremental) = timed_build(&builder, BuildRequest::INCREMENTAL).await?;
+    let changed =
+        |report: &BuildReport, table: &str| report.rows_changed.get(table).copied().unwrap_or(0);
+    if changed(&incremental, "dw.fact_sales") != new_lines {
+        bail!(
+            "the incremental build wrote {} fact rows for {new_lines} new lines",
+            changed(&incremental, "dw.fact_sales")
+        );
+    }
+
+    let result = json!({
+        "fact_rows": fact_rows,
+        "full_ms": full_ms.round(),
+        "incremental_ms": incremental_ms.round(),
+        "incremental_vs_full": incremental_ms / full_ms,
+        "ceiling_ms": ceiling_ms.round(),
+        "full_vs_ceiling": full_ms / ceiling_ms,
+        "scale": args.scale,
+        "incremental_new_invoices": new_invoices,
+        "incremental_new_lines": new_lines,
+        "full_batches": full.batches_consumed,
+        "incremental_batches": incremental.batches_consumed,
+        "targets": {"incremental_vs_full": "<= 0.05", "full_vs_ceiling": "<= 1.5"},
+    });
+    let path = out.join("builder.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&result)?)?;
+
+    let mark = |ok: bool| if ok { "ok" } else { "MISSED" };
+    let (incremental_ratio, full_ratio) = (incremental_ms / full_ms, full_ms / ceiling_ms);
+    eprintln!(
+        "\nstar-builder benchmark, scale {} ({fact_rows} fact rows)\n\
+         \x20 {:<44} {:>10}\n\
+         \x20 {:<44} {:>10.0}\n\
+         \x20 {:<44} {:>10.0}\n\
+         \x20 {:<44} {:>10.0}\n\
+         \x20 {:<44} {:>10.3}   target <= 0.05  {}\n\
+         \x20 {:<44} {:>10.2}   target <= 1.5   {}\n\
+         written to {}",
+        args.scale,
+        "",
+        "ms",
+        "full build ({\"mode\":\"full\"})",
+        full_ms,
+        format!("incremental build (+{new_invoices} invoices, +{new_lines} lines)"),
+        incremental_ms,
+        "ceiling (INSERT … SELECT in one database)",
+        ceiling_ms,
+        "incremental / full",
+        incremental_ratio,
+        mark(incremental_ratio <= 0.05),
+        "full / ceiling",
+        full_ratio,
+        mark(full_ratio <= 1.5),
+        path.display()
+    );
+    Ok(())
+}
