@@ -254,10 +254,11 @@ async fn handle_record(
     };
     let object = ObjectRef { key, ..object };
     if let Some(name) = record.event_name.as_deref()
-        && !name.starts_with("ObjectCreated:") {
-            tracing::info!(event = name, "not an ObjectCreated event; ignored");
-            return Ok(LoadSummary::new(&object.key, LoadStatus::Ignored));
-        }
+        && !name.starts_with("ObjectCreated:")
+    {
+        tracing::info!(event = name, "not an ObjectCreated event; ignored");
+        return Ok(LoadSummary::new(&object.key, LoadStatus::Ignored));
+    }
     let route = match route_key(&object.key, &loader.config.incoming_prefix) {
         Ok(route) => route,
         Err(RouteError::OutsidePrefix { .. }) => {

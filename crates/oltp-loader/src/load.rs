@@ -132,14 +132,15 @@ async fn admit(
             .map(|r| r.get::<_, String>(0))
             .max_by(|a, b| sequencer_cmp(a, b));
         if let Some(newest) = newest
-            && sequencer_cmp(sequencer, &newest).is_lt() {
-                let mut summary = LoadSummary::new(&object.key, LoadStatus::Skipped);
-                summary.table = table.map(str::to_string);
-                summary.error = Some(format!(
-                    "event sequencer {sequencer} is older than the loaded version's {newest}"
-                ));
-                return Ok(Admission::Done(summary));
-            }
+            && sequencer_cmp(sequencer, &newest).is_lt()
+        {
+            let mut summary = LoadSummary::new(&object.key, LoadStatus::Skipped);
+            summary.table = table.map(str::to_string);
+            summary.error = Some(format!(
+                "event sequencer {sequencer} is older than the loaded version's {newest}"
+            ));
+            return Ok(Admission::Done(summary));
+        }
     }
     Ok(Admission::Proceed)
 }
@@ -272,11 +273,12 @@ async fn fetch(
         Ok(response) => response,
         Err(error) => {
             if let Some(service) = error.as_service_error()
-                && service.is_no_such_key() {
-                    return Ok(Fetched::Gone(
-                        "the object was deleted after the event".to_string(),
-                    ));
-                }
+                && service.is_no_such_key()
+            {
+                return Ok(Fetched::Gone(
+                    "the object was deleted after the event".to_string(),
+                ));
+            }
             return Err(TransientError::S3Read {
                 bucket: object.bucket.clone(),
                 key: object.key.clone(),
@@ -567,7 +569,8 @@ async fn merge_staged(
         loop {
             let held = tx.execute(hold.as_str(), &[&load_id]).await?;
             counts.pending += held;
-            if held == 0 {
+            // Holding a row back can orphan others only through a self reference.
+            if held == 0 || !sql.self_referencing {
                 break;
             }
         }
@@ -629,12 +632,15 @@ async fn resolve_pending(
             .await
             .map_err(|e| classify(object, e))?;
         if let Some(drop_orphans) = &sql.drop_orphans {
-            while tx
-                .execute(drop_orphans.as_str(), &[])
-                .await
-                .map_err(|e| classify(object, e))?
-                > 0
-            {}
+            loop {
+                let dropped = tx
+                    .execute(drop_orphans.as_str(), &[])
+                    .await
+                    .map_err(|e| classify(object, e))?;
+                if dropped == 0 || !sql.self_referencing {
+                    break;
+                }
+            }
         }
         tx.execute(sql.merge.as_str(), &[&load_id])
             .await

@@ -17,6 +17,8 @@ const RELEASE_RESOLVED: &str = include_str!("../../../sql/loader/release_resolve
 /// The rendered statements for one table and one staging table.
 #[derive(Debug, Clone)]
 pub struct TableSql {
+    /// A foreign key refers back to the table: orphan checks repeat until stable.
+    pub self_referencing: bool,
     pub stage_name: String,
     pub create_stage: String,
     pub dedupe: String,
@@ -152,6 +154,7 @@ impl TableSql {
             ", ",
         );
         Ok(Self {
+            self_referencing: table.is_self_referencing(),
             stage_name: stage_name.to_string(),
             create_stage: render(
                 STAGE,

@@ -3,7 +3,6 @@
 //! AWS would send is handed to the real handler.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 #![allow(dead_code)]
 
 use std::path::PathBuf;
