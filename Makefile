@@ -23,7 +23,7 @@ help: ## list the targets
 
 deps: ## install what is missing (Debian/Ubuntu), or name it
 	@bash scripts/deps.sh
-	@$(MAKE) --no-print-directory tf-checkov-install
+	@$(MAKE) --no-print-directory tf-checkov-install package-deps invoke-deps
 
 lint: ## cargo fmt --check and clippy with warnings as errors
 	$(CARGO) fmt --all -- --check
