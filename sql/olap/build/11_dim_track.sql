@@ -5,11 +5,29 @@
 -- on mirror.track / mirror.album by parent id). Full mode: every track.
 -- Upsert on the natural key; a row is rewritten only if something differs,
 -- so surrogate keys stay stable and facts never need re-pointing for it.
-CREATE TEMP TABLE affected_track (track_id integer PRIMARY KEY) ON COMMIT DROP;
+-- Full mode (dim_track was truncated): one plain INSERT of every track, no
+-- change set to materialize and no conflicts to look for.
+WITH ins AS (
+    INSERT INTO dw.dim_track (
+        track_id, track_name, album_id, album_title, artist_id, artist_name,
+        genre_id, genre_name, media_type_id, media_type_name, composer,
+        milliseconds, bytes, unit_price)
+    SELECT t.track_id, t.name, t.album_id, al.title, al.artist_id, ar.name,
+           t.genre_id, g.name, t.media_type_id, mt.name, t.composer,
+           t.milliseconds, t.bytes, t.unit_price
+    FROM mirror.track t
+    LEFT JOIN mirror.album al ON al.album_id = t.album_id
+    LEFT JOIN mirror.artist ar ON ar.artist_id = al.artist_id
+    LEFT JOIN mirror.genre g ON g.genre_id = t.genre_id
+    LEFT JOIN mirror.media_type mt ON mt.media_type_id = t.media_type_id
+    WHERE (SELECT mode FROM build_params) = 'full'
+    ORDER BY t.track_id
+    RETURNING 1
+)
+INSERT INTO build_counts (table_name, rows_changed)
+SELECT 'dw.dim_track', count(*) FROM ins;
 
-INSERT INTO affected_track
-SELECT track_id FROM mirror.track
-WHERE (SELECT mode FROM build_params) = 'full';
+CREATE TEMP TABLE affected_track (track_id integer PRIMARY KEY) ON COMMIT DROP;
 
 INSERT INTO affected_track
 SELECT track_id FROM stage_track

@@ -16,14 +16,27 @@ WITH ins AS (
 INSERT INTO build_counts (table_name, rows_changed)
 SELECT 'dw.dim_playlist', count(*) FROM ins;
 
-WITH ins AS (
-    INSERT INTO dw.bridge_playlist_track (playlist_key, track_key)
-    SELECT p.playlist_key, t.track_key
-    FROM stage_playlist_track s
-    JOIN dw.dim_playlist p ON p.playlist_id = s.playlist_id
-    JOIN dw.dim_track t ON t.track_id = s.track_id
-    ON CONFLICT DO NOTHING
-    RETURNING 1
-)
-INSERT INTO build_counts (table_name, rows_changed)
-SELECT 'dw.bridge_playlist_track', count(*) FROM ins;
+-- Full mode: full_reset.sql dropped the bridge's indexes (80_restore_indexes
+-- rebuilds them), so every row goes in with a plain INSERT; mirror's primary
+-- key makes the pairs unique. In a DO block because the ON CONFLICT form
+-- cannot even be planned while the primary key is dropped.
+DO $$
+DECLARE n bigint;
+BEGIN
+    IF (SELECT mode FROM build_params) = 'full' THEN
+        INSERT INTO dw.bridge_playlist_track (playlist_key, track_key)
+        SELECT p.playlist_key, t.track_key
+        FROM stage_playlist_track s
+        JOIN dw.dim_playlist p ON p.playlist_id = s.playlist_id
+        JOIN dw.dim_track t ON t.track_id = s.track_id;
+    ELSE
+        INSERT INTO dw.bridge_playlist_track (playlist_key, track_key)
+        SELECT p.playlist_key, t.track_key
+        FROM stage_playlist_track s
+        JOIN dw.dim_playlist p ON p.playlist_id = s.playlist_id
+        JOIN dw.dim_track t ON t.track_id = s.track_id
+        ON CONFLICT DO NOTHING;
+    END IF;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    INSERT INTO build_counts (table_name, rows_changed) VALUES ('dw.bridge_playlist_track', n);
+END $$;

@@ -28,7 +28,8 @@ TRUNCATE
 RESTART IDENTITY;
 
 -- Bulk load: drop the indexes (primary keys included) of the tables that a
--- full build fills with plain INSERTs, and let 80_restore_indexes.sql build
+-- full build fills with plain INSERTs (in full mode 13_dim_playlist.sql
+-- bridges with a plain INSERT too), and let 80_restore_indexes.sql build
 -- them once the data is in (a sorted index build is several times cheaper
 -- than maintaining a B-tree row by row). Not touched: the dimensions that
 -- are upserted (ON CONFLICT needs their unique indexes) and
@@ -50,7 +51,8 @@ WHERE i.indrelid = ANY (ARRAY[
     'mirror.artist', 'mirror.album', 'mirror.genre', 'mirror.media_type', 'mirror.track',
     'mirror.playlist', 'mirror.playlist_track', 'mirror.employee', 'mirror.customer',
     'mirror.invoice', 'mirror.invoice_line',
-    'dw.dim_customer', 'dw.fact_sales', 'dw.fact_invoice_summary']::regclass[]);
+    'dw.dim_customer', 'dw.bridge_playlist_track', 'dw.fact_sales',
+    'dw.fact_invoice_summary']::regclass[]);
 
 DO $$
 DECLARE r record;

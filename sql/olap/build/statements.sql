@@ -45,8 +45,11 @@ COPY chinook.{table} ({columns}) TO STDOUT (FORMAT binary)
 COPY stage_{table} ({columns}) FROM STDIN (FORMAT binary)
 
 -- name: copy_in_mirror
--- OLAP, full mode (after full_reset.sql): straight into the mirror.
-COPY mirror.{table} ({columns}) FROM STDIN (FORMAT binary)
+-- OLAP, full mode (after full_reset.sql): straight into the mirror. FREEZE:
+-- the tables were truncated in this transaction, so the rows can be written
+-- frozen (no hint-bit rewrite of every page by the first reader, no
+-- anti-wraparound vacuum later); a failed build rolls the truncation back.
+COPY mirror.{table} ({columns}) FROM STDIN (FORMAT binary, FREEZE)
 
 -- name: build_counts
 -- OLAP, before COMMIT: rows changed per table.

@@ -294,5 +294,8 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
         mark(full_ratio <= 1.5),
         path.display()
     );
+    // Close the connections before the sandbox stops the server.
+    drop((builder, loader, oltp, olap));
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     Ok(())
 }
