@@ -78,10 +78,9 @@ impl RejectSpool {
         raw: &str,
     ) -> std::io::Result<()> {
         if self.writer.is_none() {
-            let file = tempfile::NamedTempFile::new()?;
-            let mut writer = csv::Writer::from_writer(file.reopen()?);
-            writer.write_record(["line", "column", "reason", "raw_record"])?;
-            self.writer = Some(writer);
+            let file = new_reject_file()?;
+            let appender = std::fs::OpenOptions::new().append(true).open(file.path())?;
+            self.writer = Some(csv::Writer::from_writer(appender));
             self.file = Some(file);
         }
         if let Some(writer) = self.writer.as_mut() {
@@ -96,6 +95,15 @@ impl RejectSpool {
         }
         Ok(self.file)
     }
+}
+
+/// A new reject report on local disk holding only its header row.
+fn new_reject_file() -> std::io::Result<tempfile::NamedTempFile> {
+    let file = tempfile::NamedTempFile::new()?;
+    let mut writer = csv::Writer::from_writer(file.reopen()?);
+    writer.write_record(["line", "column", "reason", "raw_record"])?;
+    writer.flush()?;
+    Ok(file)
 }
 
 /// The record as CSV text again, for the reject report.
@@ -292,13 +300,7 @@ pub fn append_rejects(
     }
     let file = match stats.rejects.take() {
         Some(file) => file,
-        None => {
-            let file = tempfile::NamedTempFile::new()?;
-            let mut writer = csv::Writer::from_writer(file.reopen()?);
-            writer.write_record(["line", "column", "reason", "raw_record"])?;
-            writer.flush()?;
-            file
-        }
+        None => new_reject_file()?,
     };
     {
         let handle = std::fs::OpenOptions::new().append(true).open(file.path())?;

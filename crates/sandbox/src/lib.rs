@@ -24,6 +24,7 @@
 //! What a killed process (Ctrl-C in `cargo test`) left behind is removed by
 //! the next process that starts a sandbox.
 
+pub mod chinook;
 mod error;
 mod postgres;
 mod s3;

@@ -204,7 +204,6 @@ async fn demo(args: DemoArgs) -> Result<()> {
         .iter()
         .filter(|l| l.status == oltp_loader::LoadStatus::Failed)
         .count();
-    summary["failed_loads"] = json!(failed);
     if failed > 0 {
         bail!("{failed} file(s) failed to load; see the summary above and rejected/ in the bucket");
     }

@@ -5,7 +5,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(dead_code)]
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use oltp_loader::events::{PutObject, object_created};
@@ -128,35 +127,4 @@ impl Harness {
     }
 }
 
-/// The real Chinook CSVs: `CHINOOK_DIR`, or `shared/chinook` beside the repository.
-pub fn chinook_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("CHINOOK_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/chinook")
-        });
-    if dir.join("Track.csv").is_file() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIPPED: the Chinook data set is not at {} (set CHINOOK_DIR to run this test)",
-            dir.display()
-        );
-        None
-    }
-}
-
-/// Row counts of the real data set (shared/chinook/README.md).
-pub const CHINOOK_ROWS: &[(&str, i64)] = &[
-    ("artist", 275),
-    ("album", 347),
-    ("track", 3503),
-    ("genre", 25),
-    ("media_type", 5),
-    ("playlist", 18),
-    ("playlist_track", 8715),
-    ("employee", 8),
-    ("customer", 59),
-    ("invoice", 412),
-    ("invoice_line", 2240),
-];
+pub use starlift_sandbox::chinook::{CHINOOK_ROWS, chinook_dir};

@@ -4,7 +4,6 @@
 
 #![allow(dead_code)]
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use oltp_loader::events::{PutObject, object_created};
@@ -351,38 +350,7 @@ async fn analytics_views(olap: &Client) -> Vec<String> {
     views
 }
 
-/// The real Chinook CSVs: `CHINOOK_DIR`, or `shared/chinook` beside the repository.
-pub fn chinook_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("CHINOOK_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/chinook")
-        });
-    if dir.join("Track.csv").is_file() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "SKIPPED: the Chinook data set is not at {} (set CHINOOK_DIR to run this test)",
-            dir.display()
-        );
-        None
-    }
-}
-
-/// Row counts of the real data set, in load order.
-pub const CHINOOK_ROWS: &[(&str, i64)] = &[
-    ("artist", 275),
-    ("album", 347),
-    ("genre", 25),
-    ("media_type", 5),
-    ("track", 3503),
-    ("playlist", 18),
-    ("playlist_track", 8715),
-    ("employee", 8),
-    ("customer", 59),
-    ("invoice", 412),
-    ("invoice_line", 2240),
-];
+pub use starlift_sandbox::chinook::{CHINOOK_ROWS, chinook_dir};
 
 /// Starts a harness with the real Chinook set loaded, or `None` (after the
 /// SKIPPED line) when the data set is absent.
