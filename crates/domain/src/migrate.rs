@@ -46,6 +46,7 @@ pub static OLAP: MigrationSet = MigrationSet {
         migration!(1, "olap", "0001_mirror.sql"),
         migration!(2, "olap", "0002_dw.sql"),
         migration!(3, "olap", "0003_etl.sql"),
+        migration!(4, "olap", "0004_customer_attr_hash_stable.sql"),
     ],
 };
 

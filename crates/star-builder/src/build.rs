@@ -259,6 +259,12 @@ pub(crate) async fn run(
         let rows = copy_table(&oltp, &olap, &out_sql, &in_sql)
             .await
             .map_err(at(format!("COPY chinook.{}", table.name)))?;
+        if mode == Mode::Full {
+            let loaded = i64::try_from(rows).unwrap_or(i64::MAX);
+            olap.execute(sql("count_copied")?, &[&table.name, &loaded])
+                .await
+                .map_err(at("count_copied"))?;
+        }
         tracing::debug!(
             table = table.name,
             rows,
@@ -370,6 +376,7 @@ mod tests {
             "pending_batches",
             "build_params",
             "build_batch",
+            "count_copied",
             "build_counts",
             "dq_results",
         ] {

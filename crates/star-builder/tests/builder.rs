@@ -635,3 +635,67 @@ async fn a_failing_dq_check_is_reported_and_fails_the_invocation_when_dq_fail_ha
         .await;
     assert_eq!(stored as usize, failed.len());
 }
+
+/// The fact checks read the stored rows: a line pointing at another
+/// customer version, a line with a track key no dimension row has and a line
+/// without a date key each fail their check, and the detail names the
+/// invoice (found by the diagnosis that runs only when a count or checksum
+/// is off).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn corrupted_fact_lines_fail_their_checks_and_name_the_invoices() {
+    let Some(h) = with_chinook(false).await else {
+        return;
+    };
+    assert_clean(&h.build().await);
+    h.olap
+        .batch_execute(
+            "UPDATE dw.fact_sales SET customer_key = (
+                 SELECT max(customer_key) FROM dw.dim_customer
+                 WHERE customer_id <> (SELECT customer_id FROM dw.dim_customer d
+                                       JOIN dw.fact_invoice_summary s ON s.customer_key = d.customer_key
+                                       WHERE s.invoice_id = 10))
+             WHERE invoice_line_id = (SELECT min(invoice_line_id) FROM dw.fact_sales WHERE invoice_id = 10);
+             UPDATE dw.fact_sales SET track_key = -5
+             WHERE invoice_line_id = (SELECT min(invoice_line_id) FROM dw.fact_sales WHERE invoice_id = 20);
+             UPDATE dw.fact_sales SET date_key = NULL
+             WHERE invoice_line_id = (SELECT min(invoice_line_id) FROM dw.fact_sales WHERE invoice_id = 30);",
+        )
+        .await
+        .expect("corrupt");
+    let report = h.build_event(json!({"dq_full": true})).await;
+    assert_eq!(report.status, BuildStatus::DqFailed, "{report:?}");
+    let detail = |check: &str| {
+        let result = report
+            .dq
+            .iter()
+            .find(|c| c.check == check)
+            .unwrap_or_else(|| panic!("no check {check}: {:?}", report.dq));
+        assert!(!result.passed, "{check} passed: {result:?}");
+        result.detail.clone()
+    };
+    let summary = detail("fact_invoice_summary.matches_fact_sales");
+    assert!(
+        summary.starts_with("2 lines without their invoice's summary keys")
+            && summary.contains("e.g. invoice 10, 30"),
+        "{summary}"
+    );
+    let keys = detail("fact_sales.keys_resolve");
+    assert!(
+        keys.contains("track keys 1;") && keys.contains("e.g. invoice 20"),
+        "{keys}"
+    );
+    let nulls = detail("fact_sales.no_null_keys");
+    assert!(
+        nulls.starts_with("1 lines") && nulls.contains("e.g. invoice 30"),
+        "{nulls}"
+    );
+    // Sums and totals were not touched: those checks still pass.
+    for check in [
+        "fact_invoice_summary.total_equals_sum_of_lines",
+        "fact_invoice_summary.total_equals_oltp_total",
+        "row_count.fact_sales_vs_mirror_invoice_line",
+    ] {
+        let result = report.dq.iter().find(|c| c.check == check).expect(check);
+        assert!(result.passed, "{result:?}");
+    }
+}

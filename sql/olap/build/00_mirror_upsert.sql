@@ -7,7 +7,8 @@
 -- row changes nothing. Cost follows the stage tables and primary-key probes.
 -- Full mode: full_reset.sql emptied the mirror, dropped its indexes and
 -- turned stage_<table> into views over mirror.<table>; the Rust layer COPYed
--- every OLTP row straight into mirror.<table>. Here only the counts remain.
+-- every OLTP row straight into mirror.<table> and recorded the rows each
+-- COPY loaded in build_counts. Nothing to upsert here.
 -- Each table's two forms sit in a DO block because PL/pgSQL plans a
 -- statement only when it runs: the ON CONFLICT form cannot even be planned
 -- while the primary key is dropped.
@@ -33,9 +34,7 @@ ANALYZE build_batch, build_params;
 DO $$
 DECLARE n bigint;
 BEGIN
-    IF (SELECT mode FROM build_params) = 'full' THEN
-        SELECT count(*) INTO n FROM mirror.artist;
-    ELSE
+    IF (SELECT mode FROM build_params) <> 'full' THEN
         INSERT INTO mirror.artist AS m (artist_id, name, load_batch_id)
         SELECT artist_id, name, load_batch_id
         FROM stage_artist
@@ -45,17 +44,15 @@ BEGIN
             WHERE ROW(m.name, m.load_batch_id)
                   IS DISTINCT FROM ROW(EXCLUDED.name, EXCLUDED.load_batch_id);
         GET DIAGNOSTICS n = ROW_COUNT;
+        INSERT INTO build_counts (table_name, rows_changed) VALUES ('mirror.artist', n);
     END IF;
-    INSERT INTO build_counts (table_name, rows_changed) VALUES ('mirror.artist', n);
 END $$;
 
 -- mirror.album
 DO $$
 DECLARE n bigint;
 BEGIN
-    IF (SELECT mode FROM build_params) = 'full' THEN
-        SELECT count(*) INTO n FROM mirror.album;
-    ELSE
+    IF (SELECT mode FROM build_params) <> 'full' THEN
         INSERT INTO mirror.album AS m (album_id, title, artist_id, load_batch_id)
         SELECT album_id, title, artist_id, load_batch_id
         FROM stage_album
@@ -66,17 +63,15 @@ BEGIN
             WHERE ROW(m.title, m.artist_id, m.load_batch_id)
                   IS DISTINCT FROM ROW(EXCLUDED.title, EXCLUDED.artist_id, EXCLUDED.load_batch_id);
         GET DIAGNOSTICS n = ROW_COUNT;
+        INSERT INTO build_counts (table_name, rows_changed) VALUES ('mirror.album', n);
     END IF;
-    INSERT INTO build_counts (table_name, rows_changed) VALUES ('mirror.album', n);
 END $$;
 
 -- mirror.genre
 DO $$
 DECLARE n bigint;
 BEGIN
-    IF (SELECT mode FROM build_params) = 'full' THEN
-        SELECT count(*) INTO n FROM mirror.genre;
-    ELSE
+    IF (SELECT mode FROM build_params) <> 'full' THEN
         INSERT INTO mirror.genre AS m (genre_id, name, load_batch_id)
         SELECT genre_id, name, load_batch_id
         FROM stage_genre
@@ -86,17 +81,15 @@ BEGIN
             WHERE ROW(m.name, m.load_batch_id)
                   IS DISTINCT FROM ROW(EXCLUDED.name, EXCLUDED.load_batch_id);
         GET DIAGNOSTICS n = ROW_COUNT;
+        INSERT INTO build_counts (table_name, rows_changed) VALUES ('mirror.genre', n);
     END IF;
-    INSERT INTO build_counts (table_name, rows_changed) VALUES ('mirror.genre', n);
 END $$;
 
 -- mirror.media_type
 DO $$
 DECLARE n bigint;
 BEGIN
-    IF (SELECT mode FROM build_params) = 'full' THEN
-        SELECT count(*) INTO n FROM mirror.media_type;
-    ELSE
+    IF (SELECT mode FROM build_params) <> 'full' THEN
         INSERT INTO mirror.media_type AS m (media_type_id, name, load_batch_id)
         SELECT media_type_id, name, load_batch_id
         FROM stage_media_type
@@ -106,17 +99,15 @@ BEGIN
             WHERE ROW(m.name, m.load_batch_id)
                   IS DISTINCT FROM ROW(EXCLUDED.name, EXCLUDED.load_batch_id);
         GET DIAGNOSTICS n = ROW_COUNT;
+        INSERT INTO build_counts (table_name, rows_changed) VALUES ('mirror.media_type', n);
     END IF;
-    INSERT INTO build_counts (table_name, rows_changed) VALUES ('mirror.media_type', n);
 END $$;
 
 -- mirror.track
 DO $$
 DECLARE n bigint;
 BEGIN
-    IF (SELECT mode FROM build_params) = 'full' THEN
-        SELECT count(*) INTO n FROM mirror.track;
-    ELSE
+    IF (SELECT mode FROM build_params) <> 'full' THEN
         INSERT INTO mirror.track AS m (track_id, name, album_id, media_type_id, genre_id, composer, milliseconds, bytes, unit_price, load_batch_id)
         SELECT track_id, name, album_id, media_type_id, genre_id, composer, milliseconds, bytes, unit_price, load_batch_id
         FROM stage_track
@@ -133,17 +124,15 @@ BEGIN
             WHERE ROW(m.name, m.album_id, m.media_type_id, m.genre_id, m.composer, m.milliseconds, m.bytes, m.unit_price, m.load_batch_id)
                   IS DISTINCT FROM ROW(EXCLUDED.name, EXCLUDED.album_id, EXCLUDED.media_type_id, EXCLUDED.genre_id, EXCLUDED.composer, EXCLUDED.milliseconds, EXCLUDED.bytes, EXCLUDED.unit_price, EXCLUDED.load_batch_id);
         GET DIAGNOSTICS n = ROW_COUNT;
+        INSERT INTO build_counts (table_name, rows_changed) VALUES ('mirror.track', n);
     END IF;
-    INSERT INTO build_counts (table_name, rows_changed) VALUES ('mirror.track', n);
 END $$;
 
 -- mirror.playlist
 DO $$
 DECLARE n bigint;
 BEGIN
-    IF (SELECT mode FROM build_params) = 'full' THEN
-        SELECT count(*) INTO n FROM mirror.playlist;
-    ELSE
+    IF (SELECT mode FROM build_params) <> 'full' THEN
         INSERT INTO mirror.playlist AS m (playlist_id, name, load_batch_id)
         SELECT playlist_id, name, load_batch_id
         FROM stage_playlist
@@ -153,17 +142,15 @@ BEGIN
             WHERE ROW(m.name, m.load_batch_id)
                   IS DISTINCT FROM ROW(EXCLUDED.name, EXCLUDED.load_batch_id);
         GET DIAGNOSTICS n = ROW_COUNT;
+        INSERT INTO build_counts (table_name, rows_changed) VALUES ('mirror.playlist', n);
     END IF;
-    INSERT INTO build_counts (table_name, rows_changed) VALUES ('mirror.playlist', n);
 END $$;
 
 -- mirror.playlist_track
 DO $$
 DECLARE n bigint;
 BEGIN
-    IF (SELECT mode FROM build_params) = 'full' THEN
-        SELECT count(*) INTO n FROM mirror.playlist_track;
-    ELSE
+    IF (SELECT mode FROM build_params) <> 'full' THEN
         INSERT INTO mirror.playlist_track AS m (playlist_id, track_id, load_batch_id)
         SELECT playlist_id, track_id, load_batch_id
         FROM stage_playlist_track
@@ -171,17 +158,15 @@ BEGIN
                 load_batch_id = EXCLUDED.load_batch_id
             WHERE m.load_batch_id IS DISTINCT FROM EXCLUDED.load_batch_id;
         GET DIAGNOSTICS n = ROW_COUNT;
+        INSERT INTO build_counts (table_name, rows_changed) VALUES ('mirror.playlist_track', n);
     END IF;
-    INSERT INTO build_counts (table_name, rows_changed) VALUES ('mirror.playlist_track', n);
 END $$;
 
 -- mirror.employee
 DO $$
 DECLARE n bigint;
 BEGIN
-    IF (SELECT mode FROM build_params) = 'full' THEN
-        SELECT count(*) INTO n FROM mirror.employee;
-    ELSE
+    IF (SELECT mode FROM build_params) <> 'full' THEN
         INSERT INTO mirror.employee AS m (employee_id, last_name, first_name, title, reports_to, birth_date, hire_date, address, city, state, country, postal_code, phone, fax, email, load_batch_id)
         SELECT employee_id, last_name, first_name, title, reports_to, birth_date, hire_date, address, city, state, country, postal_code, phone, fax, email, load_batch_id
         FROM stage_employee
@@ -204,17 +189,15 @@ BEGIN
             WHERE ROW(m.last_name, m.first_name, m.title, m.reports_to, m.birth_date, m.hire_date, m.address, m.city, m.state, m.country, m.postal_code, m.phone, m.fax, m.email, m.load_batch_id)
                   IS DISTINCT FROM ROW(EXCLUDED.last_name, EXCLUDED.first_name, EXCLUDED.title, EXCLUDED.reports_to, EXCLUDED.birth_date, EXCLUDED.hire_date, EXCLUDED.address, EXCLUDED.city, EXCLUDED.state, EXCLUDED.country, EXCLUDED.postal_code, EXCLUDED.phone, EXCLUDED.fax, EXCLUDED.email, EXCLUDED.load_batch_id);
         GET DIAGNOSTICS n = ROW_COUNT;
+        INSERT INTO build_counts (table_name, rows_changed) VALUES ('mirror.employee', n);
     END IF;
-    INSERT INTO build_counts (table_name, rows_changed) VALUES ('mirror.employee', n);
 END $$;
 
 -- mirror.customer
 DO $$
 DECLARE n bigint;
 BEGIN
-    IF (SELECT mode FROM build_params) = 'full' THEN
-        SELECT count(*) INTO n FROM mirror.customer;
-    ELSE
+    IF (SELECT mode FROM build_params) <> 'full' THEN
         INSERT INTO mirror.customer AS m (customer_id, first_name, last_name, company, address, city, state, country, postal_code, phone, fax, email, support_rep_id, load_batch_id)
         SELECT customer_id, first_name, last_name, company, address, city, state, country, postal_code, phone, fax, email, support_rep_id, load_batch_id
         FROM stage_customer
@@ -235,17 +218,15 @@ BEGIN
             WHERE ROW(m.first_name, m.last_name, m.company, m.address, m.city, m.state, m.country, m.postal_code, m.phone, m.fax, m.email, m.support_rep_id, m.load_batch_id)
                   IS DISTINCT FROM ROW(EXCLUDED.first_name, EXCLUDED.last_name, EXCLUDED.company, EXCLUDED.address, EXCLUDED.city, EXCLUDED.state, EXCLUDED.country, EXCLUDED.postal_code, EXCLUDED.phone, EXCLUDED.fax, EXCLUDED.email, EXCLUDED.support_rep_id, EXCLUDED.load_batch_id);
         GET DIAGNOSTICS n = ROW_COUNT;
+        INSERT INTO build_counts (table_name, rows_changed) VALUES ('mirror.customer', n);
     END IF;
-    INSERT INTO build_counts (table_name, rows_changed) VALUES ('mirror.customer', n);
 END $$;
 
 -- mirror.invoice
 DO $$
 DECLARE n bigint;
 BEGIN
-    IF (SELECT mode FROM build_params) = 'full' THEN
-        SELECT count(*) INTO n FROM mirror.invoice;
-    ELSE
+    IF (SELECT mode FROM build_params) <> 'full' THEN
         INSERT INTO mirror.invoice AS m (invoice_id, customer_id, invoice_date, billing_address, billing_city, billing_state, billing_country, billing_postal_code, total, load_batch_id)
         SELECT invoice_id, customer_id, invoice_date, billing_address, billing_city, billing_state, billing_country, billing_postal_code, total, load_batch_id
         FROM stage_invoice
@@ -262,17 +243,15 @@ BEGIN
             WHERE ROW(m.customer_id, m.invoice_date, m.billing_address, m.billing_city, m.billing_state, m.billing_country, m.billing_postal_code, m.total, m.load_batch_id)
                   IS DISTINCT FROM ROW(EXCLUDED.customer_id, EXCLUDED.invoice_date, EXCLUDED.billing_address, EXCLUDED.billing_city, EXCLUDED.billing_state, EXCLUDED.billing_country, EXCLUDED.billing_postal_code, EXCLUDED.total, EXCLUDED.load_batch_id);
         GET DIAGNOSTICS n = ROW_COUNT;
+        INSERT INTO build_counts (table_name, rows_changed) VALUES ('mirror.invoice', n);
     END IF;
-    INSERT INTO build_counts (table_name, rows_changed) VALUES ('mirror.invoice', n);
 END $$;
 
 -- mirror.invoice_line
 DO $$
 DECLARE n bigint;
 BEGIN
-    IF (SELECT mode FROM build_params) = 'full' THEN
-        SELECT count(*) INTO n FROM mirror.invoice_line;
-    ELSE
+    IF (SELECT mode FROM build_params) <> 'full' THEN
         INSERT INTO mirror.invoice_line AS m (invoice_line_id, invoice_id, track_id, unit_price, quantity, load_batch_id)
         SELECT invoice_line_id, invoice_id, track_id, unit_price, quantity, load_batch_id
         FROM stage_invoice_line
@@ -285,8 +264,8 @@ BEGIN
             WHERE ROW(m.invoice_id, m.track_id, m.unit_price, m.quantity, m.load_batch_id)
                   IS DISTINCT FROM ROW(EXCLUDED.invoice_id, EXCLUDED.track_id, EXCLUDED.unit_price, EXCLUDED.quantity, EXCLUDED.load_batch_id);
         GET DIAGNOSTICS n = ROW_COUNT;
+        INSERT INTO build_counts (table_name, rows_changed) VALUES ('mirror.invoice_line', n);
     END IF;
-    INSERT INTO build_counts (table_name, rows_changed) VALUES ('mirror.invoice_line', n);
 END $$;
 
 -- mirror.customer_version: append a version for every incoming customer

@@ -7,25 +7,28 @@
 -- so surrogate keys stay stable and facts never need re-pointing for it.
 -- Full mode (dim_track was truncated): one plain INSERT of every track, no
 -- change set to materialize and no conflicts to look for.
-WITH ins AS (
-    INSERT INTO dw.dim_track (
-        track_id, track_name, album_id, album_title, artist_id, artist_name,
-        genre_id, genre_name, media_type_id, media_type_name, composer,
-        milliseconds, bytes, unit_price)
-    SELECT t.track_id, t.name, t.album_id, al.title, al.artist_id, ar.name,
-           t.genre_id, g.name, t.media_type_id, mt.name, t.composer,
-           t.milliseconds, t.bytes, t.unit_price
-    FROM mirror.track t
-    LEFT JOIN mirror.album al ON al.album_id = t.album_id
-    LEFT JOIN mirror.artist ar ON ar.artist_id = al.artist_id
-    LEFT JOIN mirror.genre g ON g.genre_id = t.genre_id
-    LEFT JOIN mirror.media_type mt ON mt.media_type_id = t.media_type_id
-    WHERE (SELECT mode FROM build_params) = 'full'
-    ORDER BY t.track_id
-    RETURNING 1
-)
-INSERT INTO build_counts (table_name, rows_changed)
-SELECT 'dw.dim_track', count(*) FROM ins;
+-- (GET DIAGNOSTICS counts the rows; see 21_fact_sales.sql.)
+DO $$
+DECLARE n bigint := 0;
+BEGIN
+    IF (SELECT mode FROM build_params) = 'full' THEN
+        INSERT INTO dw.dim_track (
+            track_id, track_name, album_id, album_title, artist_id, artist_name,
+            genre_id, genre_name, media_type_id, media_type_name, composer,
+            milliseconds, bytes, unit_price)
+        SELECT t.track_id, t.name, t.album_id, al.title, al.artist_id, ar.name,
+               t.genre_id, g.name, t.media_type_id, mt.name, t.composer,
+               t.milliseconds, t.bytes, t.unit_price
+        FROM mirror.track t
+        LEFT JOIN mirror.album al ON al.album_id = t.album_id
+        LEFT JOIN mirror.artist ar ON ar.artist_id = al.artist_id
+        LEFT JOIN mirror.genre g ON g.genre_id = t.genre_id
+        LEFT JOIN mirror.media_type mt ON mt.media_type_id = t.media_type_id
+        ORDER BY t.track_id;
+        GET DIAGNOSTICS n = ROW_COUNT;
+    END IF;
+    INSERT INTO build_counts (table_name, rows_changed) VALUES ('dw.dim_track', n);
+END $$;
 
 CREATE TEMP TABLE affected_track (track_id integer PRIMARY KEY) ON COMMIT DROP;
 

@@ -100,10 +100,23 @@ SELECT 'dim_employee.unique_employee_id', count(*) = 0,
        format('%s duplicated employee_id values', count(*))
 FROM (SELECT employee_id FROM dw.dim_employee GROUP BY employee_id HAVING count(*) > 1) x;
 
+-- dim_track grows with the catalogue: whole mode groups every row; scoped
+-- mode probes the tracks this build wrote (affected_track, 11_dim_track.sql).
 INSERT INTO dq_check
 SELECT 'dim_track.unique_track_id', count(*) = 0,
-       format('%s duplicated track_id values', count(*))
-FROM (SELECT track_id FROM dw.dim_track GROUP BY track_id HAVING count(*) > 1) x;
+       format('%s duplicated track_id values (scope: all tracks)', count(*))
+FROM (SELECT track_id FROM dw.dim_track GROUP BY track_id HAVING count(*) > 1) x
+HAVING (SELECT whole FROM dq_scope);
+
+INSERT INTO dq_check
+SELECT 'dim_track.unique_track_id', count(*) = 0,
+       format('%s duplicated track_id values (scope: the %s tracks this build wrote)', count(*),
+              (SELECT count(*) FROM affected_track))
+FROM (SELECT d.track_id
+      FROM affected_track a
+      JOIN dw.dim_track d ON d.track_id = a.track_id
+      GROUP BY d.track_id HAVING count(*) > 1) x
+HAVING NOT (SELECT whole FROM dq_scope);
 
 INSERT INTO dq_check
 SELECT 'dim_playlist.unique_playlist_id', count(*) = 0,
@@ -118,9 +131,10 @@ INSERT INTO dq_check
 SELECT 'bridge_playlist_track.keys_resolve', count(*) = 0,
        format('%s bridge rows with a playlist_key or track_key not in its dimension (scope: all bridge rows)', count(*))
 FROM dw.bridge_playlist_track b
+LEFT JOIN dw.dim_playlist p ON p.playlist_key = b.playlist_key
+LEFT JOIN dw.dim_track t ON t.track_key = b.track_key
 WHERE (SELECT whole FROM dq_scope)
-  AND (NOT EXISTS (SELECT 1 FROM dw.dim_playlist p WHERE p.playlist_key = b.playlist_key)
-       OR NOT EXISTS (SELECT 1 FROM dw.dim_track t WHERE t.track_key = b.track_key))
+  AND (p.playlist_key IS NULL OR t.track_key IS NULL)
 HAVING (SELECT whole FROM dq_scope);
 
 INSERT INTO dq_check
@@ -156,140 +170,191 @@ FROM (
 ) x;
 
 -- ---------------------------------------------------------------------------
--- Facts. Two passes, neither grouping millions of lines per invoice: every
--- in-scope fact_sales line once, every in-scope invoice once.
+-- Facts. Two passes, neither grouping nor joining millions of lines per
+-- invoice: every in-scope fact_sales line once (joined to dim_track only),
+-- every in-scope invoice once.
 --
 -- * Each line must carry its invoice summary's date, customer-version and
---   employee keys (checked per line); those keys are then checked once per
---   invoice (NULL, resolve, customer version valid at the invoice date) and
---   the results counted in lines. Track keys are checked per line.
+--   employee keys; those keys are then checked once per invoice (NULL,
+--   resolve, customer version valid at the invoice date) and the results
+--   counted in lines. Track keys are checked per line.
 -- * Per-invoice equalities (sum of line amounts = invoice_total, number of
---   lines = line_count) are checked with a weighted checksum: with a weight
+--   lines = line_count, every line's keys = its summary's keys) are checked
+--   with weighted checksums: with a weight
 --   w(invoice) = (hashint4(invoice_id) >> 8) | 1 (a pseudo-random odd
 --   24-bit integer, never 0), sum over lines of w * amount = sum over
 --   invoices of w * invoice_total (exact numeric arithmetic) holds exactly
 --   when every invoice agrees, except for errors that cancel out under these
 --   weights (two opposite errors: odds about 1 in 8 million); a single wrong
---   invoice always shows. Only when a checksum differs are the lines grouped
---   per invoice to name the offending invoices.
+--   invoice always shows. The keys are compared the same way, as
+--   sum over lines of w * k = sum over invoices of w * line_count * k, with
+--   k = hash_record(ROW(date_key, customer_key, employee_key)) (position- and
+--   NULL-aware). Only when a checksum differs are the lines joined or grouped
+--   per invoice to count and name the offending ones.
+-- * Each pass is one aggregate of counts and sums, so PostgreSQL can split it
+--   over parallel workers (a full build's millions of lines). Example keys
+--   for a detail are looked up afterwards, only for a check that failed.
+-- * Whole mode reads dw.fact_sales and mirror.invoice themselves; scoped mode
+--   materializes the invoices in scope and their lines first (with real
+--   statistics). The passes are written once, over the relation the mode
+--   chose (a format() placeholder).
 
--- The invoices in scope, with the OLTP values the facts must reproduce.
--- (Here and below, whole and scoped mode are separate statements, never
--- one UNION ALL of both: the planner would size every join for the whole
--- branch and hash entire tables in a scoped build.)
+-- Scoped mode: the invoices in scope, with the OLTP values the facts must
+-- reproduce, and their fact_sales lines. (Both stay empty in whole mode:
+-- dq_invoice is empty there.)
 CREATE TEMP TABLE dq_inv ON COMMIT DROP AS
 SELECT i.invoice_id, i.customer_id, i.invoice_date, i.total
-FROM mirror.invoice i
-WHERE (SELECT whole FROM dq_scope);
-INSERT INTO dq_inv
-SELECT i.invoice_id, i.customer_id, i.invoice_date, i.total
 FROM dq_invoice q
-JOIN mirror.invoice i ON i.invoice_id = q.invoice_id
-WHERE NOT (SELECT whole FROM dq_scope);
+JOIN mirror.invoice i ON i.invoice_id = q.invoice_id;
 ANALYZE dq_inv;
 
--- The in-scope fact_sales lines, read by pass 1 and by the diagnosis (only
--- if a checksum fails): whole mode, a view over fact_sales (it depends on
--- dq_scope, so it goes when the transaction drops dq_scope); scoped mode,
--- the lines of the invoices in scope, materialized with real statistics.
-DO $$
+CREATE TEMP TABLE dq_fact_line ON COMMIT DROP AS
+SELECT f.*
+FROM dq_invoice q
+JOIN dw.fact_sales f ON f.invoice_id = q.invoice_id;
+ANALYZE dq_fact_line;
+
+-- The diagnosis below (only when a checksum differs): the invoices whose lines
+-- do not add up to invoice_total or line_count.
+CREATE TEMP TABLE dq_mismatch (
+    invoice_id  bigint  NOT NULL,
+    bad_total   boolean NOT NULL,
+    bad_count   boolean NOT NULL
+) ON COMMIT DROP;
+
+DO $dq$
+DECLARE
+    whole    boolean := (SELECT whole FROM dq_scope);
+    lines    text := CASE WHEN whole THEN 'dw.fact_sales' ELSE 'pg_temp.dq_fact_line' END;
+    invoices text := CASE WHEN whole THEN 'mirror.invoice' ELSE 'pg_temp.dq_inv' END;
+    -- One row per in-scope line, with its flags.
+    line_flags text := format($q$
+        SELECT f.invoice_id,
+               ((hashint4(f.invoice_id) >> 8) | 1)                            AS w,
+               f.amount,
+               f.date_key IS NULL OR f.customer_key IS NULL OR f.track_key IS NULL
+                 OR f.employee_key IS NULL                                   AS null_key,
+               f.track_key IS NOT NULL AND t.track_key IS NULL               AS no_track,
+               hash_record(ROW(f.date_key, f.customer_key, f.employee_key))  AS k
+        FROM %s f
+        LEFT JOIN dw.dim_track t ON t.track_key = f.track_key $q$, lines);
+    -- The lines whose keys differ from their invoice summary's (or that have
+    -- none): read only when the key checksum differs.
+    off_summary_lines text := format($q$
+        SELECT f.invoice_id
+        FROM %s f
+        LEFT JOIN dw.fact_invoice_summary s ON s.invoice_id = f.invoice_id
+        WHERE s.invoice_id IS NULL
+           OR ROW(f.date_key, f.customer_key, f.employee_key)
+              IS DISTINCT FROM ROW(s.date_key, s.customer_key, s.employee_key) $q$, lines);
+    -- One row per in-scope invoice, with its flags.
+    invoice_flags text := format($q$
+        SELECT i.invoice_id,
+               ((hashint4(i.invoice_id) >> 8) | 1) AS w,
+               s.invoice_total,
+               coalesce(s.line_count, 0) AS line_count,
+               hash_record(ROW(s.date_key, s.customer_key, s.employee_key)) AS k,
+               s.invoice_id IS NOT NULL
+                 AND (s.date_key IS NULL OR s.customer_key IS NULL OR s.employee_key IS NULL) AS null_key,
+               (s.date_key IS NOT NULL AND d.date_key IS NULL)
+                 OR (s.customer_key IS NOT NULL AND c.customer_key IS NULL)
+                 OR (s.employee_key IS NOT NULL AND e.employee_key IS NULL)              AS unresolved,
+               c.customer_key IS NOT NULL
+                 AND (c.customer_id <> i.customer_id
+                      OR NOT (c.valid_from <= (i.invoice_date AT TIME ZONE 'UTC')
+                              AND (i.invoice_date AT TIME ZONE 'UTC') < c.valid_to))     AS wrong_version,
+               s.invoice_total IS DISTINCT FROM i.total                                  AS vs_oltp
+        FROM %s i
+        LEFT JOIN dw.fact_invoice_summary s ON s.invoice_id = i.invoice_id
+        LEFT JOIN dw.dim_date d ON d.date_key = s.date_key
+        LEFT JOIN dw.dim_customer c ON c.customer_key = s.customer_key
+        LEFT JOIN dw.dim_employee e ON e.employee_key = s.employee_key $q$, invoices);
+    -- The first 5 invoices (ascending) of the rows in %s that match %s.
+    examples text := 'SELECT array_agg(invoice_id) FROM (SELECT DISTINCT invoice_id::bigint AS invoice_id FROM (%s) x WHERE %s ORDER BY 1 LIMIT 5) e';
+    failed   boolean;
+    flag     text;
+    ex       bigint[];
 BEGIN
-    IF (SELECT whole FROM dq_scope) THEN
-        CREATE TEMP VIEW dq_fact_line AS
-        SELECT f.* FROM dw.fact_sales f WHERE (SELECT whole FROM dq_scope);
-    ELSE
-        CREATE TEMP TABLE dq_fact_line ON COMMIT DROP AS
-        SELECT f.* FROM dq_invoice q JOIN dw.fact_sales f ON f.invoice_id = q.invoice_id;
-        ANALYZE dq_fact_line;
+    -- Pass 1: the lines.
+    EXECUTE format($q$
+        CREATE TEMP TABLE dq_lines ON COMMIT DROP AS
+        SELECT count(*)                           AS lines,
+               coalesce(sum(w * amount), 0)       AS w_amount,
+               coalesce(sum(w), 0)                AS w_lines,
+               count(*) FILTER (WHERE null_key)    AS null_key,
+               NULL::bigint[]                      AS null_key_ex,
+               count(*) FILTER (WHERE no_track)    AS no_track,
+               NULL::bigint[]                      AS no_track_ex,
+               coalesce(sum(w::bigint * k), 0)     AS w_keys,
+               0::bigint                           AS off_summary,
+               NULL::bigint[]                      AS off_summary_ex
+        FROM (%s) l $q$, line_flags);
+
+    -- Pass 2: the invoices.
+    EXECUTE format($q$
+        CREATE TEMP TABLE dq_invoices ON COMMIT DROP AS
+        SELECT count(*)                                               AS invoices,
+               coalesce(sum(line_count), 0)                           AS lines,
+               coalesce(sum(w * invoice_total), 0)                    AS w_total,
+               coalesce(sum(w::bigint * line_count), 0)               AS w_lines,
+               coalesce(sum((w::bigint * k)::numeric * line_count), 0) AS w_keys,
+               count(*) FILTER (WHERE null_key)                       AS null_key,
+               NULL::bigint[]                                         AS null_key_ex,
+               count(*) FILTER (WHERE unresolved)                     AS unresolved,
+               coalesce(sum(line_count) FILTER (WHERE unresolved), 0) AS unresolved_lines,
+               NULL::bigint[]                                         AS unresolved_ex,
+               count(*) FILTER (WHERE wrong_version)                  AS wrong_version,
+               coalesce(sum(line_count) FILTER (WHERE wrong_version), 0) AS wrong_version_lines,
+               NULL::bigint[]                                         AS wrong_version_ex,
+               count(*) FILTER (WHERE vs_oltp)                        AS vs_oltp,
+               NULL::bigint[]                                         AS vs_oltp_ex
+        FROM (%s) v $q$, invoice_flags);
+
+    -- Examples, for the failed checks only.
+    FOREACH flag IN ARRAY ARRAY['null_key', 'no_track'] LOOP
+        EXECUTE format('SELECT %I > 0 FROM dq_lines', flag) INTO failed;
+        IF failed THEN
+            EXECUTE format(examples, line_flags, flag) INTO ex;
+            EXECUTE format('UPDATE dq_lines SET %I = $1', flag || '_ex') USING ex;
+        END IF;
+    END LOOP;
+    FOREACH flag IN ARRAY ARRAY['null_key', 'unresolved', 'wrong_version', 'vs_oltp'] LOOP
+        EXECUTE format('SELECT %I > 0 FROM dq_invoices', flag) INTO failed;
+        IF failed THEN
+            EXECUTE format(examples, invoice_flags, flag) INTO ex;
+            EXECUTE format('UPDATE dq_invoices SET %I = $1', flag || '_ex') USING ex;
+        END IF;
+    END LOOP;
+
+    -- Diagnosis, only when a checksum differs.
+    SELECT l.w_keys <> v.w_keys INTO failed
+    FROM dq_lines l CROSS JOIN dq_invoices v;
+    IF failed THEN
+        EXECUTE format('UPDATE dq_lines SET off_summary = (SELECT count(*) FROM (%s) x)', off_summary_lines);
+        EXECUTE format(examples, off_summary_lines, 'true') INTO ex;
+        EXECUTE 'UPDATE dq_lines SET off_summary_ex = $1' USING ex;
     END IF;
-END $$;
-
--- Pass 1: the lines.
-CREATE TEMP TABLE dq_lines ON COMMIT DROP AS
-WITH l AS (
-    SELECT f.invoice_id,
-           ((hashint4(f.invoice_id) >> 8) | 1)                            AS w,
-           f.amount,
-           f.date_key IS NULL OR f.customer_key IS NULL OR f.track_key IS NULL
-             OR f.employee_key IS NULL                                   AS null_key,
-           f.track_key IS NOT NULL AND t.track_key IS NULL               AS no_track,
-           s.invoice_id IS NULL
-             OR ROW(f.date_key, f.customer_key, f.employee_key)
-                IS DISTINCT FROM ROW(s.date_key, s.customer_key, s.employee_key) AS off_summary
-    FROM dq_fact_line f
-    LEFT JOIN dw.fact_invoice_summary s ON s.invoice_id = f.invoice_id
-    LEFT JOIN dw.dim_track t ON t.track_key = f.track_key
-)
-SELECT count(*)                                                                  AS lines,
-       coalesce(sum(w * amount), 0)                                              AS w_amount,
-       coalesce(sum(w), 0)                                                       AS w_lines,
-       count(*) FILTER (WHERE null_key)                                          AS null_key,
-       (array_agg(DISTINCT invoice_id::bigint) FILTER (WHERE null_key))[1:5]     AS null_key_ex,
-       count(*) FILTER (WHERE no_track)                                          AS no_track,
-       (array_agg(DISTINCT invoice_id::bigint) FILTER (WHERE no_track))[1:5]     AS no_track_ex,
-       count(*) FILTER (WHERE off_summary)                                       AS off_summary,
-       (array_agg(DISTINCT invoice_id::bigint) FILTER (WHERE off_summary))[1:5]  AS off_summary_ex
-FROM l;
-
--- Pass 2: the invoices.
-CREATE TEMP TABLE dq_invoices ON COMMIT DROP AS
-WITH v AS (
-    SELECT i.invoice_id,
-           ((hashint4(i.invoice_id) >> 8) | 1) AS w,
-           s.invoice_total,
-           coalesce(s.line_count, 0) AS line_count,
-           s.invoice_id IS NOT NULL
-             AND (s.date_key IS NULL OR s.customer_key IS NULL OR s.employee_key IS NULL) AS null_key,
-           (s.date_key IS NOT NULL AND d.date_key IS NULL)
-             OR (s.customer_key IS NOT NULL AND c.customer_key IS NULL)
-             OR (s.employee_key IS NOT NULL AND e.employee_key IS NULL)              AS unresolved,
-           c.customer_key IS NOT NULL
-             AND (c.customer_id <> i.customer_id
-                  OR NOT (c.valid_from <= (i.invoice_date AT TIME ZONE 'UTC')
-                          AND (i.invoice_date AT TIME ZONE 'UTC') < c.valid_to))     AS wrong_version,
-           s.invoice_total IS DISTINCT FROM i.total                                  AS vs_oltp
-    FROM dq_inv i
-    LEFT JOIN dw.fact_invoice_summary s ON s.invoice_id = i.invoice_id
-    LEFT JOIN dw.dim_date d ON d.date_key = s.date_key
-    LEFT JOIN dw.dim_customer c ON c.customer_key = s.customer_key
-    LEFT JOIN dw.dim_employee e ON e.employee_key = s.employee_key
-)
-SELECT count(*)                                                                           AS invoices,
-       coalesce(sum(line_count), 0)                                                       AS lines,
-       coalesce(sum(w * invoice_total), 0)                                                AS w_total,
-       coalesce(sum(w::bigint * line_count), 0)                                           AS w_lines,
-       count(*) FILTER (WHERE null_key)                                                   AS null_key,
-       (array_agg(invoice_id::bigint ORDER BY invoice_id) FILTER (WHERE null_key))[1:5]   AS null_key_ex,
-       count(*) FILTER (WHERE unresolved)                                                 AS unresolved,
-       coalesce(sum(line_count) FILTER (WHERE unresolved), 0)                             AS unresolved_lines,
-       (array_agg(invoice_id::bigint ORDER BY invoice_id) FILTER (WHERE unresolved))[1:5] AS unresolved_ex,
-       count(*) FILTER (WHERE wrong_version)                                              AS wrong_version,
-       coalesce(sum(line_count) FILTER (WHERE wrong_version), 0)                          AS wrong_version_lines,
-       (array_agg(invoice_id::bigint ORDER BY invoice_id) FILTER (WHERE wrong_version))[1:5] AS wrong_version_ex,
-       count(*) FILTER (WHERE vs_oltp)                                                    AS vs_oltp,
-       (array_agg(invoice_id::bigint ORDER BY invoice_id) FILTER (WHERE vs_oltp))[1:5]    AS vs_oltp_ex
-FROM v;
-
--- Diagnosis, only when a checksum differs: the invoices whose lines do not
--- add up to invoice_total or line_count.
-CREATE TEMP TABLE dq_mismatch ON COMMIT DROP AS
-WITH gate AS (
-    SELECT l.w_amount <> v.w_total OR l.w_lines <> v.w_lines AS failed
-    FROM dq_lines l CROSS JOIN dq_invoices v
-), x AS (
-    SELECT f.invoice_id, count(*) AS lines, sum(f.amount) AS amount
-    FROM dq_fact_line f
-    WHERE (SELECT failed FROM gate)
-    GROUP BY f.invoice_id
-)
-SELECT coalesce(i.invoice_id, x.invoice_id)::bigint AS invoice_id,
-       s.invoice_total IS DISTINCT FROM coalesce(x.amount, 0) AS bad_total,
-       coalesce(s.line_count, 0) IS DISTINCT FROM coalesce(x.lines, 0) AS bad_count
-FROM (SELECT * FROM dq_inv WHERE (SELECT failed FROM gate)) i
-FULL JOIN x ON x.invoice_id = i.invoice_id
-LEFT JOIN dw.fact_invoice_summary s ON s.invoice_id = coalesce(i.invoice_id, x.invoice_id)
-WHERE s.invoice_total IS DISTINCT FROM coalesce(x.amount, 0)
-   OR coalesce(s.line_count, 0) IS DISTINCT FROM coalesce(x.lines, 0);
+    SELECT l.w_amount <> v.w_total OR l.w_lines <> v.w_lines INTO failed
+    FROM dq_lines l CROSS JOIN dq_invoices v;
+    IF failed THEN
+        EXECUTE format($q$
+            INSERT INTO dq_mismatch (invoice_id, bad_total, bad_count)
+            WITH x AS (
+                SELECT f.invoice_id, count(*) AS lines, sum(f.amount) AS amount
+                FROM %1$s f
+                GROUP BY f.invoice_id
+            )
+            SELECT coalesce(i.invoice_id, x.invoice_id)::bigint,
+                   s.invoice_total IS DISTINCT FROM coalesce(x.amount, 0),
+                   coalesce(s.line_count, 0) IS DISTINCT FROM coalesce(x.lines, 0)
+            FROM (SELECT invoice_id FROM %2$s) i
+            FULL JOIN x ON x.invoice_id = i.invoice_id
+            LEFT JOIN dw.fact_invoice_summary s ON s.invoice_id = coalesce(i.invoice_id, x.invoice_id)
+            WHERE s.invoice_total IS DISTINCT FROM coalesce(x.amount, 0)
+               OR coalesce(s.line_count, 0) IS DISTINCT FROM coalesce(x.lines, 0) $q$,
+            lines, invoices);
+    END IF;
+END $dq$;
 
 INSERT INTO dq_check
 SELECT c.check_name, c.passed,
@@ -312,7 +377,7 @@ CROSS JOIN LATERAL (VALUES
     ('fact_invoice_summary.keys_resolve', v.unresolved = 0, v.unresolved_ex,
      format('%s invoices with a key not in its dimension', v.unresolved)),
     ('fact_invoice_summary.matches_fact_sales',
-     l.off_summary = 0 AND l.w_lines = v.w_lines AND l.lines = v.lines,
+     l.off_summary = 0 AND l.w_keys = v.w_keys AND l.w_lines = v.w_lines AND l.lines = v.lines,
      CASE WHEN l.off_summary > 0 THEN l.off_summary_ex
           ELSE (SELECT (array_agg(invoice_id ORDER BY invoice_id) FILTER (WHERE bad_count))[1:5] FROM dq_mismatch) END,
      format('%s lines without their invoice''s summary keys; %s invoices whose line_count differs from their fact_sales lines (%s lines, summaries count %s)',
@@ -335,7 +400,11 @@ SELECT 'row_count.fact_sales_vs_mirror_invoice_line', f = m,
        format('fact_sales %s, mirror.invoice_line %s (%s)', f, m, (SELECT label FROM dq_scope))
 FROM (
     SELECT (SELECT lines FROM dq_lines) AS f,
-           CASE WHEN (SELECT whole FROM dq_scope)
+           CASE WHEN (SELECT mode = 'full' FROM build_params)
+                -- the mirror was emptied and loaded by this build's COPY
+                THEN (SELECT sum(rows_changed)::bigint FROM build_counts
+                      WHERE table_name = 'mirror.invoice_line')
+                WHEN (SELECT whole FROM dq_scope)
                 THEN (SELECT count(*) FROM mirror.invoice_line)
                 ELSE (SELECT count(*) FROM dq_invoice d JOIN mirror.invoice_line x ON x.invoice_id = d.invoice_id)
            END AS m
@@ -352,8 +421,23 @@ FROM (
            (SELECT invoices FROM dq_invoices) AS m
 ) c;
 
+-- Dimensions: employees and playlists are counted whole (they are small).
+-- Tracks, customers and the bridge grow with the data: whole mode counts the
+-- tables; scoped mode counts, for the natural keys this build wrote, the
+-- dimension rows against the mirror rows (every key was counted by the build
+-- that last wrote it).
 INSERT INTO dq_check
 SELECT 'row_count.' || name, d = m, format('%s %s, %s %s', dl, d, ml, m)
+FROM (VALUES
+    ('dim_employee_vs_mirror_employee', 'dw.dim_employee (without unknown member)',
+     (SELECT count(*) FROM dw.dim_employee WHERE employee_key <> -1),
+     'mirror.employee', (SELECT count(*) FROM mirror.employee)),
+    ('dim_playlist_vs_mirror_playlist', 'dw.dim_playlist', (SELECT count(*) FROM dw.dim_playlist),
+     'mirror.playlist', (SELECT count(*) FROM mirror.playlist))
+) AS v(name, dl, d, ml, m);
+
+INSERT INTO dq_check
+SELECT 'row_count.' || name, d = m, format('%s %s, %s %s (scope: all rows)', dl, d, ml, m)
 FROM (VALUES
     ('dim_track_vs_mirror_track', 'dw.dim_track', (SELECT count(*) FROM dw.dim_track),
      'mirror.track', (SELECT count(*) FROM mirror.track)),
@@ -362,15 +446,39 @@ FROM (VALUES
      'mirror.customer', (SELECT count(*) FROM mirror.customer)),
     ('dim_customer_vs_mirror_customer_version', 'dw.dim_customer', (SELECT count(*) FROM dw.dim_customer),
      'mirror.customer_version', (SELECT count(*) FROM mirror.customer_version)),
-    ('dim_employee_vs_mirror_employee', 'dw.dim_employee (without unknown member)',
-     (SELECT count(*) FROM dw.dim_employee WHERE employee_key <> -1),
-     'mirror.employee', (SELECT count(*) FROM mirror.employee)),
-    ('dim_playlist_vs_mirror_playlist', 'dw.dim_playlist', (SELECT count(*) FROM dw.dim_playlist),
-     'mirror.playlist', (SELECT count(*) FROM mirror.playlist)),
     ('bridge_playlist_track_vs_mirror_playlist_track', 'dw.bridge_playlist_track',
      (SELECT count(*) FROM dw.bridge_playlist_track),
      'mirror.playlist_track', (SELECT count(*) FROM mirror.playlist_track))
-) AS v(name, dl, d, ml, m);
+) AS v(name, dl, d, ml, m)
+WHERE (SELECT whole FROM dq_scope);
+
+INSERT INTO dq_check
+SELECT 'row_count.' || name, d = m, format('%s %s, %s %s (%s)', dl, d, ml, m, scope)
+FROM (VALUES
+    ('dim_track_vs_mirror_track', 'dw.dim_track',
+     (SELECT count(*) FROM affected_track a JOIN dw.dim_track x ON x.track_id = a.track_id),
+     'mirror.track',
+     (SELECT count(*) FROM affected_track a JOIN mirror.track x ON x.track_id = a.track_id),
+     format('scope: the %s tracks this build wrote', (SELECT count(*) FROM affected_track))),
+    ('dim_customer_current_vs_mirror_customer', 'dw.dim_customer (current)',
+     (SELECT count(*) FROM dq_customer WHERE is_current),
+     'mirror.customer',
+     (SELECT count(*) FROM dq_customer_id s JOIN mirror.customer x ON x.customer_id = s.customer_id),
+     (SELECT customer_label FROM dq_scope)),
+    ('dim_customer_vs_mirror_customer_version', 'dw.dim_customer', (SELECT count(*) FROM dq_customer),
+     'mirror.customer_version',
+     (SELECT count(*) FROM dq_customer_id s JOIN mirror.customer_version x ON x.customer_id = s.customer_id),
+     (SELECT customer_label FROM dq_scope)),
+    ('bridge_playlist_track_vs_mirror_playlist_track', 'dw.bridge_playlist_track',
+     (SELECT count(b.playlist_key)
+      FROM stage_playlist_track s
+      LEFT JOIN dw.dim_playlist p ON p.playlist_id = s.playlist_id
+      LEFT JOIN dw.dim_track t ON t.track_id = s.track_id
+      LEFT JOIN dw.bridge_playlist_track b ON b.playlist_key = p.playlist_key AND b.track_key = t.track_key),
+     'mirror.playlist_track', (SELECT count(*) FROM stage_playlist_track),
+     'scope: this build''s playlist_track rows')
+) AS v(name, dl, d, ml, m, scope)
+WHERE NOT (SELECT whole FROM dq_scope);
 
 -- ---------------------------------------------------------------------------
 -- Store, summarize on the build run, return.

@@ -51,6 +51,12 @@ COPY stage_{table} ({columns}) FROM STDIN (FORMAT binary)
 -- anti-wraparound vacuum later); a failed build rolls the truncation back.
 COPY mirror.{table} ({columns}) FROM STDIN (FORMAT binary, FREEZE)
 
+-- name: count_copied
+-- OLAP, full mode, after each COPY into the mirror: the rows it loaded are
+-- that table's rows changed (00_mirror_upsert.sql counts nothing in full
+-- mode). $1 = the chinook table name, $2 = the rows the COPY loaded.
+INSERT INTO build_counts (table_name, rows_changed) VALUES ('mirror.' || $1::text, $2::bigint)
+
 -- name: build_counts
 -- OLAP, before COMMIT: rows changed per table.
 SELECT table_name, sum(rows_changed)::bigint FROM build_counts GROUP BY 1 ORDER BY 1

@@ -18,6 +18,10 @@ pub struct BenchArgs {
     /// Data scale (1000 ≈ 2.24 million invoice lines).
     #[arg(long, default_value_t = 1000)]
     pub scale: u32,
+    /// Builder bench: timed runs of the full build and of the ceiling each
+    /// (the medians count).
+    #[arg(long, default_value_t = 3)]
+    pub runs: u32,
     /// The memory check loads an InvoiceLine file this many times larger.
     #[arg(long, default_value_t = 10)]
     pub growth: u32,
