@@ -271,9 +271,9 @@ DECLARE
         LEFT JOIN dw.dim_employee e ON e.employee_key = s.employee_key $q$, invoices);
     -- The first 5 invoices (ascending) of the rows in %s that match %s.
     examples text := 'SELECT array_agg(invoice_id) FROM (SELECT DISTINCT invoice_id::bigint AS invoice_id FROM (%s) x WHERE %s ORDER BY 1 LIMIT 5) e';
-    failed   boolean;
-    flag     text;
-    ex       bigint[];
+    failed    boolean;
+    check_row record;
+    ex        bigint[];
 BEGIN
     -- Pass 1: the lines.
     EXECUTE format($q$
@@ -310,19 +310,22 @@ BEGIN
                NULL::bigint[]                                         AS vs_oltp_ex
         FROM (%s) v $q$, invoice_flags);
 
-    -- Examples, for the failed checks only.
-    FOREACH flag IN ARRAY ARRAY['null_key', 'no_track'] LOOP
-        EXECUTE format('SELECT %I > 0 FROM dq_lines', flag) INTO failed;
+    -- Examples, for the failed checks only: each pass's flag with a count above
+    -- zero gets its first 5 invoices in <flag>_ex.
+    FOR check_row IN
+        SELECT * FROM (VALUES
+            ('dq_lines', line_flags, 'null_key'),
+            ('dq_lines', line_flags, 'no_track'),
+            ('dq_invoices', invoice_flags, 'null_key'),
+            ('dq_invoices', invoice_flags, 'unresolved'),
+            ('dq_invoices', invoice_flags, 'wrong_version'),
+            ('dq_invoices', invoice_flags, 'vs_oltp')
+        ) AS c(pass, flags, flag)
+    LOOP
+        EXECUTE format('SELECT %I > 0 FROM %I', check_row.flag, check_row.pass) INTO failed;
         IF failed THEN
-            EXECUTE format(examples, line_flags, flag) INTO ex;
-            EXECUTE format('UPDATE dq_lines SET %I = $1', flag || '_ex') USING ex;
-        END IF;
-    END LOOP;
-    FOREACH flag IN ARRAY ARRAY['null_key', 'unresolved', 'wrong_version', 'vs_oltp'] LOOP
-        EXECUTE format('SELECT %I > 0 FROM dq_invoices', flag) INTO failed;
-        IF failed THEN
-            EXECUTE format(examples, invoice_flags, flag) INTO ex;
-            EXECUTE format('UPDATE dq_invoices SET %I = $1', flag || '_ex') USING ex;
+            EXECUTE format(examples, check_row.flags, check_row.flag) INTO ex;
+            EXECUTE format('UPDATE %I SET %I = $1', check_row.pass, check_row.flag || '_ex') USING ex;
         END IF;
     END LOOP;
 
