@@ -558,6 +558,25 @@ async fn load_rows(
     Ok((stats, counts, rejects_key))
 }
 
+/// Runs a statement that moves orphan rows aside until it moves none, and
+/// returns how many it moved in all. Moving a row aside can orphan others
+/// only through a self reference, so other tables need one pass.
+async fn until_stable(
+    tx: &Transaction<'_>,
+    statement: &str,
+    params: &[&(dyn ToSql + Sync)],
+    self_referencing: bool,
+) -> Result<u64, tokio_postgres::Error> {
+    let mut moved = 0;
+    loop {
+        let now = tx.execute(statement, params).await?;
+        moved += now;
+        if now == 0 || !self_referencing {
+            return Ok(moved);
+        }
+    }
+}
+
 /// Holds orphans back, forgets superseded pending versions, merges.
 async fn merge_staged(
     tx: &Transaction<'_>,
@@ -566,14 +585,7 @@ async fn merge_staged(
 ) -> Result<Counts, tokio_postgres::Error> {
     let mut counts = Counts::default();
     if let Some(hold) = &sql.hold_orphans {
-        loop {
-            let held = tx.execute(hold.as_str(), &[&load_id]).await?;
-            counts.pending += held;
-            // Holding a row back can orphan others only through a self reference.
-            if held == 0 || !sql.self_referencing {
-                break;
-            }
-        }
+        counts.pending += until_stable(tx, hold, &[&load_id], sql.self_referencing).await?;
     }
     tx.execute(sql.forget_superseded_pending.as_str(), &[])
         .await?;
@@ -632,15 +644,9 @@ async fn resolve_pending(
             .await
             .map_err(|e| classify(object, e))?;
         if let Some(drop_orphans) = &sql.drop_orphans {
-            loop {
-                let dropped = tx
-                    .execute(drop_orphans.as_str(), &[])
-                    .await
-                    .map_err(|e| classify(object, e))?;
-                if dropped == 0 || !sql.self_referencing {
-                    break;
-                }
-            }
+            until_stable(tx, drop_orphans, &[], sql.self_referencing)
+                .await
+                .map_err(|e| classify(object, e))?;
         }
         tx.execute(sql.merge.as_str(), &[&load_id])
             .await
