@@ -5,31 +5,6 @@
 -- on mirror.track / mirror.album by parent id). Full mode: every track.
 -- Upsert on the natural key; a row is rewritten only if something differs,
 -- so surrogate keys stay stable and facts never need re-pointing for it.
--- Full mode (dim_track was truncated): one plain INSERT of every track, no
--- change set to materialize and no conflicts to look for.
--- (GET DIAGNOSTICS counts the rows; see 21_fact_sales.sql.)
-DO $$
-DECLARE n bigint := 0;
-BEGIN
-    IF (SELECT mode FROM build_params) = 'full' THEN
-        INSERT INTO dw.dim_track (
-            track_id, track_name, album_id, album_title, artist_id, artist_name,
-            genre_id, genre_name, media_type_id, media_type_name, composer,
-            milliseconds, bytes, unit_price)
-        SELECT t.track_id, t.name, t.album_id, al.title, al.artist_id, ar.name,
-               t.genre_id, g.name, t.media_type_id, mt.name, t.composer,
-               t.milliseconds, t.bytes, t.unit_price
-        FROM mirror.track t
-        LEFT JOIN mirror.album al ON al.album_id = t.album_id
-        LEFT JOIN mirror.artist ar ON ar.artist_id = al.artist_id
-        LEFT JOIN mirror.genre g ON g.genre_id = t.genre_id
-        LEFT JOIN mirror.media_type mt ON mt.media_type_id = t.media_type_id
-        ORDER BY t.track_id;
-        GET DIAGNOSTICS n = ROW_COUNT;
-    END IF;
-    INSERT INTO build_counts (table_name, rows_changed) VALUES ('dw.dim_track', n);
-END $$;
-
 CREATE TEMP TABLE affected_track (track_id integer PRIMARY KEY) ON COMMIT DROP;
 
 INSERT INTO affected_track
@@ -56,43 +31,55 @@ WHERE (SELECT mode FROM build_params) <> 'full';
 
 ANALYZE affected_track;
 
-WITH ins AS (
-    INSERT INTO dw.dim_track AS d (
-        track_id, track_name, album_id, album_title, artist_id, artist_name,
-        genre_id, genre_name, media_type_id, media_type_name, composer,
-        milliseconds, bytes, unit_price)
-    SELECT t.track_id, t.name, t.album_id, al.title, al.artist_id, ar.name,
-           t.genre_id, g.name, t.media_type_id, mt.name, t.composer,
-           t.milliseconds, t.bytes, t.unit_price
-    FROM affected_track a
-    JOIN mirror.track t ON t.track_id = a.track_id
-    LEFT JOIN mirror.album al ON al.album_id = t.album_id
-    LEFT JOIN mirror.artist ar ON ar.artist_id = al.artist_id
-    LEFT JOIN mirror.genre g ON g.genre_id = t.genre_id
-    LEFT JOIN mirror.media_type mt ON mt.media_type_id = t.media_type_id
-    ON CONFLICT (track_id) DO UPDATE SET
-        track_name = EXCLUDED.track_name,
-        album_id = EXCLUDED.album_id,
-        album_title = EXCLUDED.album_title,
-        artist_id = EXCLUDED.artist_id,
-        artist_name = EXCLUDED.artist_name,
-        genre_id = EXCLUDED.genre_id,
-        genre_name = EXCLUDED.genre_name,
-        media_type_id = EXCLUDED.media_type_id,
-        media_type_name = EXCLUDED.media_type_name,
-        composer = EXCLUDED.composer,
-        milliseconds = EXCLUDED.milliseconds,
-        bytes = EXCLUDED.bytes,
-        unit_price = EXCLUDED.unit_price
-    WHERE ROW(d.track_name, d.album_id, d.album_title, d.artist_id, d.artist_name,
-              d.genre_id, d.genre_name, d.media_type_id, d.media_type_name, d.composer,
-              d.milliseconds, d.bytes, d.unit_price)
-          IS DISTINCT FROM
-          ROW(EXCLUDED.track_name, EXCLUDED.album_id, EXCLUDED.album_title, EXCLUDED.artist_id,
-              EXCLUDED.artist_name, EXCLUDED.genre_id, EXCLUDED.genre_name, EXCLUDED.media_type_id,
-              EXCLUDED.media_type_name, EXCLUDED.composer, EXCLUDED.milliseconds, EXCLUDED.bytes,
-              EXCLUDED.unit_price)
-    RETURNING 1
-)
-INSERT INTO build_counts (table_name, rows_changed)
-SELECT 'dw.dim_track', count(*) FROM ins;
+-- One statement for both modes. Full mode (dim_track was truncated): every
+-- track, a plain INSERT, no change set and no conflicts to look for.
+-- Incremental: the affected tracks, upserted. GET DIAGNOSTICS counts the rows
+-- (see 21_fact_sales.sql).
+DO $$
+DECLARE
+    full_mode boolean := (SELECT mode FROM build_params) = 'full';
+    n bigint;
+BEGIN
+    EXECUTE format($q$
+        INSERT INTO dw.dim_track AS d (
+            track_id, track_name, album_id, album_title, artist_id, artist_name,
+            genre_id, genre_name, media_type_id, media_type_name, composer,
+            milliseconds, bytes, unit_price)
+        SELECT t.track_id, t.name, t.album_id, al.title, al.artist_id, ar.name,
+               t.genre_id, g.name, t.media_type_id, mt.name, t.composer,
+               t.milliseconds, t.bytes, t.unit_price
+        FROM %s
+        LEFT JOIN mirror.album al ON al.album_id = t.album_id
+        LEFT JOIN mirror.artist ar ON ar.artist_id = al.artist_id
+        LEFT JOIN mirror.genre g ON g.genre_id = t.genre_id
+        LEFT JOIN mirror.media_type mt ON mt.media_type_id = t.media_type_id
+        ORDER BY t.track_id
+        %s $q$,
+        CASE WHEN full_mode THEN 'mirror.track t'
+             ELSE 'affected_track a JOIN mirror.track t ON t.track_id = a.track_id' END,
+        CASE WHEN full_mode THEN '' ELSE $c$
+        ON CONFLICT (track_id) DO UPDATE SET
+            track_name = EXCLUDED.track_name,
+            album_id = EXCLUDED.album_id,
+            album_title = EXCLUDED.album_title,
+            artist_id = EXCLUDED.artist_id,
+            artist_name = EXCLUDED.artist_name,
+            genre_id = EXCLUDED.genre_id,
+            genre_name = EXCLUDED.genre_name,
+            media_type_id = EXCLUDED.media_type_id,
+            media_type_name = EXCLUDED.media_type_name,
+            composer = EXCLUDED.composer,
+            milliseconds = EXCLUDED.milliseconds,
+            bytes = EXCLUDED.bytes,
+            unit_price = EXCLUDED.unit_price
+        WHERE ROW(d.track_name, d.album_id, d.album_title, d.artist_id, d.artist_name,
+                  d.genre_id, d.genre_name, d.media_type_id, d.media_type_name, d.composer,
+                  d.milliseconds, d.bytes, d.unit_price)
+              IS DISTINCT FROM
+              ROW(EXCLUDED.track_name, EXCLUDED.album_id, EXCLUDED.album_title, EXCLUDED.artist_id,
+                  EXCLUDED.artist_name, EXCLUDED.genre_id, EXCLUDED.genre_name, EXCLUDED.media_type_id,
+                  EXCLUDED.media_type_name, EXCLUDED.composer, EXCLUDED.milliseconds, EXCLUDED.bytes,
+                  EXCLUDED.unit_price) $c$ END);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    INSERT INTO build_counts (table_name, rows_changed) VALUES ('dw.dim_track', n);
+END $$;

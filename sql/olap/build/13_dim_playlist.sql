@@ -18,25 +18,20 @@ SELECT 'dw.dim_playlist', count(*) FROM ins;
 
 -- Full mode: full_reset.sql dropped the bridge's indexes (80_restore_indexes
 -- rebuilds them), so every row goes in with a plain INSERT; mirror's primary
--- key makes the pairs unique. In a DO block because the ON CONFLICT form
--- cannot even be planned while the primary key is dropped.
+-- key makes the pairs unique. The ON CONFLICT clause is added only in
+-- incremental mode (EXECUTE): it cannot even be planned while the primary key
+-- is dropped.
 DO $$
 DECLARE n bigint;
 BEGIN
-    IF (SELECT mode FROM build_params) = 'full' THEN
-        INSERT INTO dw.bridge_playlist_track (playlist_key, track_key)
-        SELECT p.playlist_key, t.track_key
-        FROM stage_playlist_track s
-        JOIN dw.dim_playlist p ON p.playlist_id = s.playlist_id
-        JOIN dw.dim_track t ON t.track_id = s.track_id;
-    ELSE
+    EXECUTE format($q$
         INSERT INTO dw.bridge_playlist_track (playlist_key, track_key)
         SELECT p.playlist_key, t.track_key
         FROM stage_playlist_track s
         JOIN dw.dim_playlist p ON p.playlist_id = s.playlist_id
         JOIN dw.dim_track t ON t.track_id = s.track_id
-        ON CONFLICT DO NOTHING;
-    END IF;
+        %s $q$,
+        CASE WHEN (SELECT mode FROM build_params) = 'full' THEN '' ELSE 'ON CONFLICT DO NOTHING' END);
     GET DIAGNOSTICS n = ROW_COUNT;
     INSERT INTO build_counts (table_name, rows_changed) VALUES ('dw.bridge_playlist_track', n);
 END $$;
