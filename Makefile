@@ -21,9 +21,9 @@ include mk/terraform.mk
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
-deps: ## install what is missing (Debian/Ubuntu), or name it
+deps: ## install what demo and test need and is missing (Debian/Ubuntu), or name it
 	@bash scripts/deps.sh
-	@$(MAKE) --no-print-directory tf-checkov-install package-deps invoke-deps
+	@$(MAKE) --no-print-directory tf-checkov-install
 
 lint: ## cargo fmt --check and clippy with warnings as errors
 	$(CARGO) fmt --all -- --check
