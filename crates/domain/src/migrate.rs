@@ -47,6 +47,7 @@ pub static OLAP: MigrationSet = MigrationSet {
         migration!(2, "olap", "0002_dw.sql"),
         migration!(3, "olap", "0003_etl.sql"),
         migration!(4, "olap", "0004_customer_attr_hash_stable.sql"),
+        migration!(5, "olap", "0005_mirror_index_pending.sql"),
     ],
 };
 

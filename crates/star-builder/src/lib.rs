@@ -96,6 +96,8 @@ pub enum BuildError {
     },
     #[error("bootstrap failed: {0}")]
     Bootstrap(#[from] bootstrap::BootstrapError),
+    #[error("the full build's mirror reload ended before it committed mirror.{0}")]
+    ReloadIncomplete(&'static str),
 }
 
 impl BuildError {
@@ -105,6 +107,7 @@ impl BuildError {
             self,
             BuildError::Connect(_)
                 | BuildError::Database { .. }
+                | BuildError::ReloadIncomplete(_)
                 | BuildError::OltpNotReady(_)
                 | BuildError::Migrate(_)
         )

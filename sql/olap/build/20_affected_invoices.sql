@@ -1,42 +1,7 @@
--- star-builder, step 20: the invoices whose facts this build rewrites, and
--- their dimension keys (shared by fact_sales and fact_invoice_summary).
--- Affected invoices (incremental):
---   * changed invoices (stage_invoice);
---   * invoices with a changed line (stage_invoice_line), and the invoice a
---     changed line was on before (its current fact row), should a line move;
---   * invoices of a customer who got a new version in this build, dated at
---     or after that version's valid_from (they must point at the new one).
--- Full mode: every invoice. All probes are index lookups driven by the
--- change set.
--- Incremental mode only (in full mode the keys below read mirror.invoice
--- directly). No primary key: the UNION dedupes.
-CREATE TEMP TABLE affected_invoice_id (invoice_id integer NOT NULL) ON COMMIT DROP;
-
-INSERT INTO affected_invoice_id
-SELECT invoice_id FROM stage_invoice
-WHERE (SELECT mode FROM build_params) <> 'full'
-UNION
-SELECT invoice_id FROM stage_invoice_line
-WHERE (SELECT mode FROM build_params) <> 'full'
-UNION
-SELECT f.invoice_id
-FROM stage_invoice_line s
-JOIN dw.fact_sales f ON f.invoice_line_id = s.invoice_line_id
-WHERE (SELECT mode FROM build_params) <> 'full'
-UNION
-SELECT i.invoice_id
-FROM stage_customer s
-JOIN mirror.customer_version v
-  ON v.customer_id = s.customer_id
- AND v.version_no > 1
- AND v.first_seen_build_id = (SELECT build_id FROM build_params)
-JOIN mirror.invoice i
-  ON i.customer_id = s.customer_id
- AND i.invoice_date >= (v.first_seen_at AT TIME ZONE 'UTC')
-WHERE (SELECT mode FROM build_params) <> 'full';
-
-ANALYZE affected_invoice_id;
-
+-- star-builder, step 20: the dimension keys of the invoices whose facts this
+-- build rewrites (shared by fact_sales and fact_invoice_summary): in
+-- incremental mode those of affected_invoice_id (19_changed_invoices.sql),
+-- in full mode every invoice.
 -- Keys per affected invoice. Invoice dates are timestamps without time zone,
 -- read as UTC against the timestamptz validity range of the customer
 -- versions. A key that does not resolve stays NULL (95_dq.sql reports it);

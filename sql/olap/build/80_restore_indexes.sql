@@ -16,7 +16,7 @@ BEGIN
 END $$;
 
 -- Full mode also gives the rebuilt star schema fresh statistics (the mirror
--- got them in 00_mirror_upsert.sql): the data-quality step below and the
+-- got them in 00_customer_version.sql): the data-quality step below and the
 -- next incremental builds are planned with real row counts instead of the
 -- defaults of never-analyzed tables (which can double an incremental
 -- build's time until autovacuum gets to them).

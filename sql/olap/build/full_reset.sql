@@ -1,28 +1,20 @@
 -- star-builder, {"mode":"full"} only: run right after setup.sql (and the
--- build_params / build_batch inserts), BEFORE the COPY. It
---   1. empties the mirror and the star schema,
---   2. drops the indexes of the bulk-loaded tables (80_restore_indexes.sql
---      recreates them),
---   3. replaces the temp tables stage_<table> by temp views over
---      mirror.<table>.
--- In full mode the Rust layer then COPYs every OLTP row straight into
--- mirror.<table> (not stage_<table>): one write instead of two, and every
--- build step that reads stage_<table> sees all rows, as a full build must.
+-- build_params / build_batch inserts). It empties the star schema and drops
+-- the indexes of its bulk-loaded tables (80_restore_indexes.sql recreates
+-- them). The mirror is reloaded on the reload connection
+-- (mirror_reload.sql), so nothing here touches a mirror table.
 --
 -- Kept on purpose:
 --   mirror.customer_version  the SCD2 history. The OLTP side only has the
 --                            current customer row, so history that is dropped
---                            here could never be rebuilt; keeping it makes a
---                            full build produce the same dim_customer (and
---                            the same fact -> version pointers) as the
+--                            could never be rebuilt; keeping it makes a full
+--                            build produce the same dim_customer (and the
+--                            same fact -> version pointers) as the
 --                            incremental builds did.
 --   etl.*                    build runs, consumed batches, DQ results.
 -- Surrogate keys restart (they are meaningless). The unknown employee member
 -- is re-created by 12_dim_employee.sql.
 TRUNCATE
-    mirror.artist, mirror.album, mirror.genre, mirror.media_type, mirror.track,
-    mirror.playlist, mirror.playlist_track, mirror.employee, mirror.customer,
-    mirror.invoice, mirror.invoice_line,
     dw.dim_date, dw.dim_customer, dw.dim_employee, dw.dim_track, dw.dim_playlist,
     dw.bridge_playlist_track, dw.fact_sales, dw.fact_invoice_summary
 RESTART IDENTITY;
@@ -32,9 +24,8 @@ RESTART IDENTITY;
 -- bridges with a plain INSERT too), and let 80_restore_indexes.sql build
 -- them once the data is in (a sorted index build is several times cheaper
 -- than maintaining a B-tree row by row). Not touched: the dimensions that
--- are upserted (ON CONFLICT needs their unique indexes) and
--- mirror.customer_version. DDL is transactional: a failed build rolls the
--- drops back.
+-- are upserted (ON CONFLICT needs their unique indexes). DDL is
+-- transactional: a failed build rolls the drops back.
 INSERT INTO build_dropped_index (table_name, index_schema, index_name, constraint_name, definition)
 SELECT i.indrelid::regclass,
        ns.nspname,
@@ -48,9 +39,6 @@ JOIN pg_namespace ns ON ns.oid = ic.relnamespace
 LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid
                            AND con.contype IN ('p', 'u', 'x')
 WHERE i.indrelid = ANY (ARRAY[
-    'mirror.artist', 'mirror.album', 'mirror.genre', 'mirror.media_type', 'mirror.track',
-    'mirror.playlist', 'mirror.playlist_track', 'mirror.employee', 'mirror.customer',
-    'mirror.invoice', 'mirror.invoice_line',
     'dw.dim_customer', 'dw.bridge_playlist_track', 'dw.fact_sales',
     'dw.fact_invoice_summary']::regclass[]);
 
@@ -63,16 +51,5 @@ BEGIN
         ELSE
             EXECUTE format('DROP INDEX %I.%I', r.index_schema, r.index_name);
         END IF;
-    END LOOP;
-END $$;
-
--- Full mode reads the change set from the mirror itself: every row changed.
-DO $$
-DECLARE t text;
-BEGIN
-    FOREACH t IN ARRAY ARRAY['artist', 'album', 'genre', 'media_type', 'track', 'playlist',
-                             'playlist_track', 'employee', 'customer', 'invoice', 'invoice_line'] LOOP
-        EXECUTE format('DROP TABLE pg_temp.%I', 'stage_' || t);
-        EXECUTE format('CREATE TEMP VIEW %I AS SELECT * FROM mirror.%I', 'stage_' || t, t);
     END LOOP;
 END $$;

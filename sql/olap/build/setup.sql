@@ -10,17 +10,21 @@
 --                  given explicitly; dq_full = true widens 95_dq.sql to the
 --                  whole warehouse in incremental mode too)
 --   build_batch   the OLTP load batches this build consumes
--- and then (full mode: after running full_reset.sql) COPYs the rows:
---   incremental   COPY stage_<t> (<cols>) FROM STDIN (FORMAT binary) with
---                 the rows of chinook.<t> whose load_batch_id is in build_batch
---   full          COPY mirror.<t> (<cols>) FROM STDIN (FORMAT binary) with
---                 every row of chinook.<t>
+-- and then brings the change set in (statements.sql, mirror_reload.sql):
+--   incremental   creates stage_<t> from the catalog (create_stage), COPYs
+--                 the rows of chinook.<t> whose load_batch_id is in
+--                 build_batch into it and upserts it into mirror.<t>
+--   full          reloads mirror.<t> with every row of chinook.<t> on a
+--                 second connection and makes stage_<t> a view over it
+--                 (stage_view)
 -- <cols> = the chinook columns incl. load_batch_id, in table order: stage_<t>
--- is LIKE mirror.<t>, and mirror.<t> has exactly chinook.<t>'s columns,
--- names and types, so a binary COPY out of chinook.<t> loads as is.
+-- and mirror.<t> have exactly chinook.<t>'s columns, names and types, so a
+-- binary COPY out of chinook.<t> loads as is. Nothing here touches a mirror
+-- table: in full mode the reload connection truncates them while this
+-- transaction is open.
 
 -- A full build on this connection may have left temp views stage_<table>
--- (full_reset.sql; views cannot be ON COMMIT DROP).
+-- (stage_view; views cannot be ON COMMIT DROP).
 DO $$
 DECLARE v text;
 BEGIN
@@ -71,8 +75,12 @@ CREATE TEMP TABLE build_counts (
     rows_changed  bigint NOT NULL
 ) ON COMMIT DROP;
 
--- Indexes full_reset.sql dropped for the bulk load; 80_restore_indexes.sql
--- recreates them (empty in incremental mode).
+-- The invoices an incremental build rewrites (19_changed_invoices.sql);
+-- empty in full mode, which rewrites every invoice.
+CREATE TEMP TABLE affected_invoice_id (invoice_id integer NOT NULL) ON COMMIT DROP;
+
+-- Star-schema indexes full_reset.sql dropped for the bulk load;
+-- 80_restore_indexes.sql recreates them (empty in incremental mode).
 CREATE TEMP TABLE build_dropped_index (
     table_name       regclass NOT NULL,
     index_schema     name     NOT NULL,
@@ -80,15 +88,3 @@ CREATE TEMP TABLE build_dropped_index (
     constraint_name  name,
     definition       text     NOT NULL
 ) ON COMMIT DROP;
-
-CREATE TEMP TABLE stage_artist         (LIKE mirror.artist)         ON COMMIT DROP;
-CREATE TEMP TABLE stage_album          (LIKE mirror.album)          ON COMMIT DROP;
-CREATE TEMP TABLE stage_genre          (LIKE mirror.genre)          ON COMMIT DROP;
-CREATE TEMP TABLE stage_media_type     (LIKE mirror.media_type)     ON COMMIT DROP;
-CREATE TEMP TABLE stage_track          (LIKE mirror.track)          ON COMMIT DROP;
-CREATE TEMP TABLE stage_playlist       (LIKE mirror.playlist)       ON COMMIT DROP;
-CREATE TEMP TABLE stage_playlist_track (LIKE mirror.playlist_track) ON COMMIT DROP;
-CREATE TEMP TABLE stage_employee       (LIKE mirror.employee)       ON COMMIT DROP;
-CREATE TEMP TABLE stage_customer       (LIKE mirror.customer)       ON COMMIT DROP;
-CREATE TEMP TABLE stage_invoice        (LIKE mirror.invoice)        ON COMMIT DROP;
-CREATE TEMP TABLE stage_invoice_line   (LIKE mirror.invoice_line)   ON COMMIT DROP;

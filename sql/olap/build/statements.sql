@@ -32,6 +32,21 @@ RETURNING build_id, build_time
 -- OLAP: the batches this build consumes. $1 = their ids.
 INSERT INTO build_batch (batch_id) SELECT unnest($1::bigint[])
 
+-- name: analyze_build_params
+-- OLAP, after build_batch: temp tables are never auto-analyzed.
+ANALYZE build_batch, build_params
+
+-- name: create_stage
+-- OLAP, incremental mode, before the COPYs (all tables in one round trip):
+-- the temp table for the changed rows of {table}. {column_definitions} come from the catalog (the chinook
+-- columns in table order, load_batch_id last), like mirror.{table}'s.
+CREATE TEMP TABLE stage_{table} ({column_definitions}) ON COMMIT DROP
+
+-- name: stage_view
+-- OLAP, full mode, per table once the reload committed it: every row is the
+-- change set.
+CREATE TEMP VIEW stage_{table} AS SELECT * FROM mirror.{table}
+
 -- name: copy_out_changed
 -- OLTP: the rows of the consumed batches ({batch_ids}: an integer list).
 COPY (SELECT {columns} FROM chinook.{table} WHERE load_batch_id IN ({batch_ids})) TO STDOUT (FORMAT binary)
@@ -45,16 +60,39 @@ COPY chinook.{table} ({columns}) TO STDOUT (FORMAT binary)
 COPY stage_{table} ({columns}) FROM STDIN (FORMAT binary)
 
 -- name: copy_in_mirror
--- OLAP, full mode (after full_reset.sql): straight into the mirror. FREEZE:
--- the tables were truncated in this transaction, so the rows can be written
--- frozen (no hint-bit rewrite of every page by the first reader, no
--- anti-wraparound vacuum later); a failed build rolls the truncation back.
+-- OLAP reload connection, full mode (after hold_indexes in
+-- mirror_reload.sql): straight into the mirror. FREEZE: the table was
+-- truncated in this transaction, so the rows can be written frozen (no
+-- hint-bit rewrite of every page by the first reader, no anti-wraparound
+-- vacuum later); a failed reload rolls the truncation back.
 COPY mirror.{table} ({columns}) FROM STDIN (FORMAT binary, FREEZE)
 
--- name: count_copied
--- OLAP, full mode, after each COPY into the mirror: the rows it loaded are
--- that table's rows changed (00_mirror_upsert.sql counts nothing in full
--- mode). $1 = the chinook table name, $2 = the rows the COPY loaded.
+-- name: upsert_mirror
+-- OLAP, incremental mode, after the COPYs (all tables in one round trip):
+-- bring stage_{table} into the mirror, count the rows written, and analyze
+-- the stage for the build steps that join it (temp tables are never
+-- auto-analyzed). A row is written only where some column really differs,
+-- so a re-delivered, unchanged row changes nothing; the cost follows the
+-- stage table (one primary-key probe per row). Filled from the catalog:
+-- {columns} (load_batch_id included), {primary_key}, {assignments} (every
+-- other column = EXCLUDED.<column>), {current} and {incoming} (those
+-- columns as m.<column> and EXCLUDED.<column>).
+WITH written AS (
+    INSERT INTO mirror.{table} AS m ({columns})
+    SELECT {columns} FROM stage_{table}
+    ON CONFLICT ({primary_key}) DO UPDATE SET {assignments}
+        WHERE ROW({current}) IS DISTINCT FROM ROW({incoming})
+    RETURNING 1
+)
+INSERT INTO build_counts (table_name, rows_changed)
+SELECT 'mirror.{table}', count(*) FROM written;
+ANALYZE stage_{table};
+
+-- name: count_mirror_rows
+-- OLAP, full mode, once the reload is done: the rows it COPYed into each
+-- mirror table are that table's rows changed (and its row count, which
+-- 95_dq.sql reads instead of counting mirror.invoice_line again).
+-- $1 = the chinook table name, $2 = the rows.
 INSERT INTO build_counts (table_name, rows_changed) VALUES ('mirror.' || $1::text, $2::bigint)
 
 -- name: build_counts

@@ -1,4 +1,5 @@
--- star-builder, step 10: dw.dim_date.
+-- star-builder, step 15: dw.dim_date (the first step that reads the invoices;
+-- the dimension steps before it read only the smaller tables).
 -- Covers whole calendar years from the first to the last invoice year and is
 -- contiguous. It only grows: the new range is the union of the current range
 -- and the years of the incoming invoices (stage_invoice; in full mode every
