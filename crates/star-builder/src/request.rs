@@ -182,6 +182,21 @@ mod tests {
         );
     }
 
+    /// The committed sample events (`events/`, for `cargo lambda invoke`).
+    #[test]
+    fn the_sample_events_parse() {
+        let events = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../events");
+        let read = |name: &str| -> Value {
+            serde_json::from_slice(&std::fs::read(events.join(name)).unwrap()).unwrap()
+        };
+        assert_eq!(build(read("scheduled.json")), BuildRequest::INCREMENTAL);
+        assert_eq!(
+            build(read("scheduled-rule.json")),
+            BuildRequest::INCREMENTAL
+        );
+        assert_eq!(build(read("build-full.json")), BuildRequest::FULL);
+    }
+
     #[test]
     fn unknown_events_are_rejected_clearly() {
         for event in [

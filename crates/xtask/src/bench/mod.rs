@@ -20,7 +20,7 @@ pub struct BenchArgs {
     pub scale: u32,
     /// Builder bench: timed runs of the full build and of the ceiling each
     /// (the medians count).
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 5)]
     pub runs: u32,
     /// The memory check loads an InvoiceLine file this many times larger.
     #[arg(long, default_value_t = 10)]
