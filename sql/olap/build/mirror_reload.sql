@@ -14,18 +14,17 @@
 -- transaction's own reads.
 
 -- name: settings
--- Reload connection, once: memory for the index builds (as setup.sql gives
--- the build transaction).
-SET maintenance_work_mem = '256MB'
-
--- name: settings
--- Reload connection, once: memory for the index builds (as setup.sql gives
--- the build transaction), and one process per index build: they run beside
--- the build transaction's fact statements, which have the longer way to go,
--- so parallel workers would only take CPU from them. A bound on lock waits,
--- so that a lock the build transaction should never hold is an error
--- instead of a hang.
+-- Reload connection, once, as setup.sql sets up the build transaction:
+-- memory for the index builds; quick statistics (the reload analyzes each
+-- table only so that the build's next statements are planned with real row
+-- counts; the rows it wrote count as changes since that ANALYZE, so
+-- autovacuum re-analyzes them with the server's default target later); one
+-- process per index build (they run beside the build transaction's fact
+-- statements, which have the longer way to go, so parallel workers would
+-- only take CPU from them); and a bound on lock waits, so that a lock the
+-- build transaction should never hold is an error instead of a hang.
 SET maintenance_work_mem = '256MB';
+SET default_statistics_target = 10;
 SET max_parallel_maintenance_workers = 0;
 SET lock_timeout = '5min'
 
