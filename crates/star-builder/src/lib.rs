@@ -2,6 +2,8 @@
 //! consumed yet into the OLAP `mirror` (binary COPY, streamed), then builds
 //! the `dw` star schema with the set-based SQL of `sql/olap/build/`, runs the
 //! data-quality checks and records the build, all in one OLAP transaction.
+//! A full build reloads the mirror on a second connection, table by table,
+//! while that transaction builds the star schema (see `build.rs`).
 //!
 //! `main.rs` builds a [`Builder`] once per container and hands events to
 //! [`function_handler`]; tests, the demo and the benchmark call
