@@ -445,8 +445,9 @@ async fn incremental(
     };
     // First finish any index a full build that died left behind.
     olap.batch_execute(&format!(
-        "{};\n{}",
-        statements.reload("finish_indexes")?,
+        "{};\n{};\n{}",
+        statements.reload("build_indexes")?,
+        statements.reload("attach_constraints")?,
         each_table("create_stage")?
     ))
     .await
@@ -575,7 +576,7 @@ async fn full(
         .filter(|t| !viewed.contains(&t.name))
         .collect();
     stage_views(olap, statements, &rest).await?;
-    olap.batch_execute(statements.reload("finish_indexes")?)
+    olap.batch_execute(statements.reload("attach_constraints")?)
         .await
         .map_err(at("attach the mirror's key constraints"))?;
     for (table, rows) in &rows_copied {
@@ -810,7 +811,7 @@ mod tests {
             hold.trim_end().ends_with("TRUNCATE mirror.invoice"),
             "{hold}"
         );
-        for name in ["settings", "analyze", "build_indexes", "finish_indexes"] {
+        for name in ["settings", "analyze", "build_indexes", "attach_constraints"] {
             render(statements.reload(name).unwrap(), &table_sql.values("")).unwrap();
         }
         let stage = render(

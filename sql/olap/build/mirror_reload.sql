@@ -9,9 +9,9 @@
 -- transaction then reads the table. Then build_indexes in one more
 -- transaction, while the build transaction runs its fact statements
 -- (CREATE INDEX and reads do not block each other), and finally the build
--- transaction attaches the key constraints (finish_indexes): ALTER TABLE …
--- ADD CONSTRAINT on this connection would have to wait for the build
--- transaction's own reads.
+-- transaction attaches the key constraints (attach_constraints): ALTER
+-- TABLE … ADD CONSTRAINT on this connection would have to wait for the
+-- build transaction's own reads.
 
 -- name: settings
 -- Reload connection, once, as setup.sql sets up the build transaction:
@@ -72,7 +72,10 @@ ANALYZE mirror.{table}
 
 -- name: build_indexes
 -- Build the recorded indexes that do not exist yet; forget the plain ones.
--- A key's index stays recorded until finish_indexes attaches its constraint.
+-- A key's index stays recorded until attach_constraints attaches its
+-- constraint. The reload runs it after the last table; an incremental build
+-- runs it (and attach_constraints) first of all, to finish what a full build
+-- that died left behind (usually there is nothing to do).
 DO $$
 DECLARE r record;
 BEGIN
@@ -84,23 +87,17 @@ BEGIN
     DELETE FROM etl.mirror_index_pending WHERE constraint_name IS NULL;
 END $$
 
--- name: finish_indexes
--- Build whatever recorded index is still missing, attach the key
--- constraints to their indexes (a catalog change: the index is built and
--- the key columns are NOT NULL already) and forget every record. A full
--- build's transaction runs it after the reload; an incremental build runs
--- it first of all, to finish what a full build that died left behind
--- (usually there is nothing to do).
+-- name: attach_constraints
+-- After build_indexes: attach the key constraints to their indexes (a
+-- catalog change: the index is built and the key columns are NOT NULL
+-- already) and forget the records. A full build's transaction runs it after
+-- the reload, since ALTER TABLE on the reload connection would wait for
+-- that transaction's own reads.
 DO $$
 DECLARE r record;
 BEGIN
     FOR r IN DELETE FROM etl.mirror_index_pending RETURNING * LOOP
-        IF to_regclass(format('mirror.%I', r.index_name)) IS NULL THEN
-            EXECUTE r.index_definition;
-        END IF;
-        IF r.constraint_name IS NOT NULL THEN
-            EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s USING INDEX %I',
-                           r.table_name, r.constraint_name, r.constraint_type, r.index_name);
-        END IF;
+        EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s USING INDEX %I',
+                       r.table_name, r.constraint_name, r.constraint_type, r.index_name);
     END LOOP;
 END $$

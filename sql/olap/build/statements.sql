@@ -38,8 +38,9 @@ ANALYZE build_batch, build_params
 
 -- name: create_stage
 -- OLAP, incremental mode, before the COPYs (all tables in one round trip):
--- the temp table for the changed rows of {table}. {column_definitions} come from the catalog (the chinook
--- columns in table order, load_batch_id last), like mirror.{table}'s.
+-- the temp table for the changed rows of {table}. {column_definitions} come
+-- from the catalog (the chinook columns in table order, load_batch_id
+-- last), like mirror.{table}'s.
 CREATE TEMP TABLE stage_{table} ({column_definitions}) ON COMMIT DROP
 
 -- name: stage_view
