@@ -1,11 +1,11 @@
 # One-off database bootstrap: creates the IAM-authenticated users the
-# functions connect as. star-builder runs sql/bootstrap/0001_roles.sql in
+# functions connect as. star-builder runs sql/engine/bootstrap/0001_roles.sql in
 # every database as the RDS master user, whose password it reads once from
 # the RDS-managed secret. Idempotent; re-runs when the SQL or the instances
 # change. See README.md ("Database bootstrap").
 
 locals {
-  bootstrap_sql_file = "${local.repo_root}/sql/bootstrap/0001_roles.sql"
+  bootstrap_sql_file = "${local.repo_root}/sql/engine/bootstrap/0001_roles.sql"
 
   bootstrap_event = {
     action = "bootstrap"

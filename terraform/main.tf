@@ -22,7 +22,7 @@ locals {
   # The variable names each function reads; the code tests the same file.
   env_contract_file = "${local.repo_root}/crates/domain/config/variables.json"
 
-  # Database users of the functions, created by sql/bootstrap/0001_roles.sql
+  # Database users of the functions, created by sql/engine/bootstrap/0001_roles.sql
   # (the names are fixed there).
   db_users = {
     "oltp-loader"  = "starlift_loader"

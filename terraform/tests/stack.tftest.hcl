@@ -67,7 +67,7 @@ run "bootstrap_event" {
   }
 
   assert {
-    condition     = aws_lambda_invocation.db_bootstrap[0].triggers.sql == filesha256("../sql/bootstrap/0001_roles.sql")
+    condition     = aws_lambda_invocation.db_bootstrap[0].triggers.sql == filesha256("../sql/engine/bootstrap/0001_roles.sql")
     error_message = "The bootstrap re-runs when its SQL changes."
   }
 }

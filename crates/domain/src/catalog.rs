@@ -1,441 +1,334 @@
-//! The Chinook table catalog: the single source for CSV and SQL column names,
-//! types, nullability, keys and load order. `sql/oltp/0001_chinook.sql` must
-//! agree with it; `tests/catalog_schema.rs` checks that against a real server.
+//! A pack's OLTP table catalog: columns, types, nullability, keys, foreign
+//! keys, CHECK constraints and load order. It has one source, the pack's DDL
+//! (`sql/<pack>/oltp/*.sql`): the loader migrates it and [`read`] reads the
+//! result back from PostgreSQL's own catalog at cold start, so what the
+//! loader validates is exactly what the database enforces.
+//!
+//! A catalog lives as long as the process; [`Catalog::leak`] gives the
+//! `&'static` references the streaming parser threads hold.
+
+mod read;
+mod types;
 
 use std::collections::BTreeSet;
 
-/// The value type of a column, as validated from CSV and stored in SQL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ColumnType {
-    /// `integer`
-    Int,
-    /// `bigint`
-    BigInt,
-    /// `text`
-    Text,
-    /// `numeric(10,2)`: exact, at most two decimal places.
-    Money,
-    /// `timestamp` (no time zone)
-    Timestamp,
-}
+pub use read::{CatalogError, TableSettings, read};
+pub use types::{ColumnType, UnsupportedType};
 
-impl ColumnType {
-    /// The PostgreSQL type name used in DDL and casts.
-    pub fn sql_type(self) -> &'static str {
-        match self {
-            ColumnType::Int => "integer",
-            ColumnType::BigInt => "bigint",
-            ColumnType::Text => "text",
-            ColumnType::Money => "numeric(10,2)",
-            ColumnType::Timestamp => "timestamp",
-        }
-    }
-}
-
-/// A value check beyond the type (mirrors the CHECK constraints in SQL).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ValueCheck {
-    /// `>= 0`
-    NonNegative,
-    /// `> 0`
-    Positive,
-}
-
-/// One column of a Chinook table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Column {
-    /// Header name in the official Chinook CSV layout (PascalCase).
-    pub csv_name: &'static str,
-    /// Column name in SQL (snake_case).
-    pub sql_name: &'static str,
-    pub ty: ColumnType,
-    pub nullable: bool,
-    pub check: Option<ValueCheck>,
-}
-
-/// A foreign key: `columns` of this table refer to the primary key of `references`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ForeignKey {
-    pub columns: &'static [&'static str],
-    pub references: &'static str,
-    pub referenced_columns: &'static [&'static str],
-}
-
-/// One Chinook table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Table {
-    /// SQL name in schema `chinook` (snake_case).
-    pub name: &'static str,
-    /// File stem in the official layout (`InvoiceLine` for `InvoiceLine.csv`).
-    pub csv_name: &'static str,
-    pub columns: &'static [Column],
-    /// SQL column names of the primary key.
-    pub primary_key: &'static [&'static str],
-    pub foreign_keys: &'static [ForeignKey],
-}
-
-/// The schema holding the Chinook tables in the OLTP database.
-pub const OLTP_SCHEMA: &str = "chinook";
-/// The column every Chinook row carries: the load that last changed it.
+/// The column every pack table carries: the load that last inserted or
+/// changed the row (star-builder copies by it).
 pub const LOAD_BATCH_COLUMN: &str = "load_batch_id";
+/// The column an `append` table also carries: the load (object version) the
+/// row came from, so a later version of the same key replaces exactly it.
+pub const LOAD_ORIGIN_COLUMN: &str = "load_origin_id";
 
-const fn col(csv_name: &'static str, sql_name: &'static str, ty: ColumnType) -> Column {
-    Column {
-        csv_name,
-        sql_name,
-        ty,
-        nullable: false,
-        check: None,
+/// One data column of a table (the engine's columns are not listed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// The SQL name, as the DDL spells it.
+    pub name: String,
+    pub ty: ColumnType,
+    /// `NOT NULL` is absent.
+    pub nullable: bool,
+    /// The column has a DEFAULT (or is an identity): a file may leave it out.
+    pub has_default: bool,
+}
+
+impl Column {
+    /// A file must carry this column: NOT NULL and nothing fills it otherwise.
+    pub fn required(&self) -> bool {
+        !self.nullable && !self.has_default
     }
 }
-const fn opt(csv_name: &'static str, sql_name: &'static str, ty: ColumnType) -> Column {
-    Column {
-        csv_name,
-        sql_name,
-        ty,
-        nullable: true,
-        check: None,
-    }
-}
-const fn checked(mut column: Column, check: ValueCheck) -> Column {
-    column.check = Some(check);
-    column
+
+/// `columns` of this table refer to `referenced_columns` of `references`
+/// (same schema).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignKey {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub references: String,
+    pub referenced_columns: Vec<String>,
 }
 
-use ColumnType::{BigInt, Int, Money, Text, Timestamp};
-use ValueCheck::{NonNegative, Positive};
-
-/// All eleven tables, in no particular order; use [`load_order`] for FK order.
-pub static TABLES: &[Table] = &[
-    Table {
-        name: "artist",
-        csv_name: "Artist",
-        columns: &[col("ArtistId", "artist_id", Int), opt("Name", "name", Text)],
-        primary_key: &["artist_id"],
-        foreign_keys: &[],
-    },
-    Table {
-        name: "album",
-        csv_name: "Album",
-        columns: &[
-            col("AlbumId", "album_id", Int),
-            col("Title", "title", Text),
-            col("ArtistId", "artist_id", Int),
-        ],
-        primary_key: &["album_id"],
-        foreign_keys: &[ForeignKey {
-            columns: &["artist_id"],
-            references: "artist",
-            referenced_columns: &["artist_id"],
-        }],
-    },
-    Table {
-        name: "genre",
-        csv_name: "Genre",
-        columns: &[col("GenreId", "genre_id", Int), opt("Name", "name", Text)],
-        primary_key: &["genre_id"],
-        foreign_keys: &[],
-    },
-    Table {
-        name: "media_type",
-        csv_name: "MediaType",
-        columns: &[
-            col("MediaTypeId", "media_type_id", Int),
-            opt("Name", "name", Text),
-        ],
-        primary_key: &["media_type_id"],
-        foreign_keys: &[],
-    },
-    Table {
-        name: "track",
-        csv_name: "Track",
-        columns: &[
-            col("TrackId", "track_id", Int),
-            col("Name", "name", Text),
-            opt("AlbumId", "album_id", Int),
-            col("MediaTypeId", "media_type_id", Int),
-            opt("GenreId", "genre_id", Int),
-            opt("Composer", "composer", Text),
-            checked(col("Milliseconds", "milliseconds", Int), NonNegative),
-            checked(opt("Bytes", "bytes", BigInt), NonNegative),
-            checked(col("UnitPrice", "unit_price", Money), NonNegative),
-        ],
-        primary_key: &["track_id"],
-        foreign_keys: &[
-            ForeignKey {
-                columns: &["album_id"],
-                references: "album",
-                referenced_columns: &["album_id"],
-            },
-            ForeignKey {
-                columns: &["media_type_id"],
-                references: "media_type",
-                referenced_columns: &["media_type_id"],
-            },
-            ForeignKey {
-                columns: &["genre_id"],
-                references: "genre",
-                referenced_columns: &["genre_id"],
-            },
-        ],
-    },
-    Table {
-        name: "playlist",
-        csv_name: "Playlist",
-        columns: &[
-            col("PlaylistId", "playlist_id", Int),
-            opt("Name", "name", Text),
-        ],
-        primary_key: &["playlist_id"],
-        foreign_keys: &[],
-    },
-    Table {
-        name: "playlist_track",
-        csv_name: "PlaylistTrack",
-        columns: &[
-            col("PlaylistId", "playlist_id", Int),
-            col("TrackId", "track_id", Int),
-        ],
-        primary_key: &["playlist_id", "track_id"],
-        foreign_keys: &[
-            ForeignKey {
-                columns: &["playlist_id"],
-                references: "playlist",
-                referenced_columns: &["playlist_id"],
-            },
-            ForeignKey {
-                columns: &["track_id"],
-                references: "track",
-                referenced_columns: &["track_id"],
-            },
-        ],
-    },
-    Table {
-        name: "employee",
-        csv_name: "Employee",
-        columns: &[
-            col("EmployeeId", "employee_id", Int),
-            col("LastName", "last_name", Text),
-            col("FirstName", "first_name", Text),
-            opt("Title", "title", Text),
-            opt("ReportsTo", "reports_to", Int),
-            opt("BirthDate", "birth_date", Timestamp),
-            opt("HireDate", "hire_date", Timestamp),
-            opt("Address", "address", Text),
-            opt("City", "city", Text),
-            opt("State", "state", Text),
-            opt("Country", "country", Text),
-            opt("PostalCode", "postal_code", Text),
-            opt("Phone", "phone", Text),
-            opt("Fax", "fax", Text),
-            opt("Email", "email", Text),
-        ],
-        primary_key: &["employee_id"],
-        foreign_keys: &[ForeignKey {
-            columns: &["reports_to"],
-            references: "employee",
-            referenced_columns: &["employee_id"],
-        }],
-    },
-    Table {
-        name: "customer",
-        csv_name: "Customer",
-        columns: &[
-            col("CustomerId", "customer_id", Int),
-            col("FirstName", "first_name", Text),
-            col("LastName", "last_name", Text),
-            opt("Company", "company", Text),
-            opt("Address", "address", Text),
-            opt("City", "city", Text),
-            opt("State", "state", Text),
-            opt("Country", "country", Text),
-            opt("PostalCode", "postal_code", Text),
-            opt("Phone", "phone", Text),
-            opt("Fax", "fax", Text),
-            col("Email", "email", Text),
-            opt("SupportRepId", "support_rep_id", Int),
-        ],
-        primary_key: &["customer_id"],
-        foreign_keys: &[ForeignKey {
-            columns: &["support_rep_id"],
-            references: "employee",
-            referenced_columns: &["employee_id"],
-        }],
-    },
-    Table {
-        name: "invoice",
-        csv_name: "Invoice",
-        columns: &[
-            col("InvoiceId", "invoice_id", Int),
-            col("CustomerId", "customer_id", Int),
-            col("InvoiceDate", "invoice_date", Timestamp),
-            opt("BillingAddress", "billing_address", Text),
-            opt("BillingCity", "billing_city", Text),
-            opt("BillingState", "billing_state", Text),
-            opt("BillingCountry", "billing_country", Text),
-            opt("BillingPostalCode", "billing_postal_code", Text),
-            checked(col("Total", "total", Money), NonNegative),
-        ],
-        primary_key: &["invoice_id"],
-        foreign_keys: &[ForeignKey {
-            columns: &["customer_id"],
-            references: "customer",
-            referenced_columns: &["customer_id"],
-        }],
-    },
-    Table {
-        name: "invoice_line",
-        csv_name: "InvoiceLine",
-        columns: &[
-            col("InvoiceLineId", "invoice_line_id", Int),
-            col("InvoiceId", "invoice_id", Int),
-            col("TrackId", "track_id", Int),
-            checked(col("UnitPrice", "unit_price", Money), NonNegative),
-            checked(col("Quantity", "quantity", Int), Positive),
-        ],
-        primary_key: &["invoice_line_id"],
-        foreign_keys: &[
-            ForeignKey {
-                columns: &["invoice_id"],
-                references: "invoice",
-                referenced_columns: &["invoice_id"],
-            },
-            ForeignKey {
-                columns: &["track_id"],
-                references: "track",
-                referenced_columns: &["track_id"],
-            },
-        ],
-    },
-];
-
-/// Normalizes a table name for matching: lower case, `_` and `-` dropped.
-pub fn normalize_table_name(name: &str) -> String {
-    name.chars()
-        .filter(|c| *c != '_' && *c != '-')
-        .flat_map(char::to_lowercase)
-        .collect()
+/// A CHECK constraint, as PostgreSQL deparses it. The loader evaluates it
+/// set-based over the staged rows, so a violating row is rejected with the
+/// constraint's name instead of failing the whole file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckConstraint {
+    pub name: String,
+    /// The boolean expression, over the table's column names.
+    pub expression: String,
 }
 
-/// Finds a table by SQL or CSV name, case-insensitively, ignoring `_` and `-`.
-pub fn find_table(name: &str) -> Option<&'static Table> {
-    let wanted = normalize_table_name(name);
-    TABLES.iter().find(|t| {
-        normalize_table_name(t.name) == wanted || normalize_table_name(t.csv_name) == wanted
-    })
+/// How a file's rows reach the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LoadMode {
+    /// Insert new keys, update changed rows, leave identical rows alone
+    /// (needs a primary key; the default when there is one).
+    Upsert,
+    /// Key-less tables: an object version's rows are inserted once; a later
+    /// version of the same S3 key replaces exactly the rows the key gave.
+    Append,
 }
 
-/// Finds a table by its exact SQL name.
-pub fn table(sql_name: &str) -> Option<&'static Table> {
-    TABLES.iter().find(|t| t.name == sql_name)
+/// One table of a pack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    /// The pack's OLTP schema.
+    pub schema: String,
+    /// The SQL name.
+    pub name: String,
+    pub columns: Vec<Column>,
+    /// Column names of the primary key; empty for a key-less table.
+    pub primary_key: Vec<String>,
+    pub foreign_keys: Vec<ForeignKey>,
+    pub checks: Vec<CheckConstraint>,
+    pub mode: LoadMode,
+    /// Other names a file may use for this table (dataset.toml `aliases`).
+    pub aliases: Vec<String>,
 }
 
 impl Table {
     /// The column with this SQL name.
-    pub fn column(&self, sql_name: &str) -> Option<&'static Column> {
-        self.columns.iter().find(|c| c.sql_name == sql_name)
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
     }
 
     /// Position of a column in [`Table::columns`].
-    pub fn column_index(&self, sql_name: &str) -> Option<usize> {
-        self.columns.iter().position(|c| c.sql_name == sql_name)
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
     }
 
     /// Tables this one refers to, other than itself.
-    pub fn parents(&self) -> BTreeSet<&'static str> {
+    pub fn parents(&self) -> BTreeSet<&str> {
         self.foreign_keys
             .iter()
-            .map(|fk| fk.references)
+            .map(|fk| fk.references.as_str())
             .filter(|r| *r != self.name)
             .collect()
     }
 
-    /// Whether a foreign key refers back to this table (Employee.ReportsTo).
+    /// Whether a foreign key refers back to this table (a manager column).
     pub fn is_self_referencing(&self) -> bool {
-        self.foreign_keys
-            .iter()
-            .any(|fk| fk.references == self.name)
+        self.foreign_keys.iter().any(|fk| fk.references == self.name)
     }
 
-    /// `chinook.<name>`
+    /// `"schema"."table"`, quoted.
     pub fn qualified_name(&self) -> String {
-        format!("{OLTP_SCHEMA}.{}", self.name)
+        format!("{}.{}", quote_ident(&self.schema), quote_ident(&self.name))
+    }
+
+    /// Whether `name` (a file stem or folder) names this table: the SQL name
+    /// or an alias, case-insensitively, ignoring `_`, `-` and spaces.
+    pub fn answers_to(&self, name: &str) -> bool {
+        let wanted = normalize_name(name);
+        !wanted.is_empty()
+            && (normalize_name(&self.name) == wanted
+                || self.aliases.iter().any(|a| normalize_name(a) == wanted))
     }
 }
 
-/// The tables in foreign-key order (parents before children), derived from the
-/// foreign keys; self references do not constrain the order. Ties keep the
-/// order of [`TABLES`], so the result is deterministic.
-pub fn load_order() -> Vec<&'static Table> {
-    let mut ordered: Vec<&'static Table> = Vec::with_capacity(TABLES.len());
-    let mut placed: BTreeSet<&'static str> = BTreeSet::new();
-    while ordered.len() < TABLES.len() {
-        let next = TABLES
-            .iter()
-            .find(|t| !placed.contains(t.name) && t.parents().iter().all(|p| placed.contains(p)));
-        match next {
-            Some(table) => {
-                placed.insert(table.name);
-                ordered.push(table);
-            }
-            // A cycle across tables: not in Chinook; keep the rest in catalog order
-            // rather than loop forever. `tests` assert the order is complete.
-            None => {
-                ordered.extend(TABLES.iter().filter(|t| !placed.contains(t.name)));
-                break;
+/// The tables of one pack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Catalog {
+    /// The OLTP schema the tables live in.
+    pub schema: String,
+    /// In foreign-key order: parents before children (self references
+    /// aside); ties by name, so the order is deterministic.
+    pub tables: Vec<Table>,
+}
+
+impl Catalog {
+    /// Orders `tables` parents first. A cycle across tables is refused:
+    /// rows in it could never all resolve.
+    pub fn new(schema: String, mut tables: Vec<Table>) -> Result<Self, CatalogError> {
+        tables.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut ordered: Vec<Table> = Vec::with_capacity(tables.len());
+        while !tables.is_empty() {
+            let placed: BTreeSet<&str> = ordered.iter().map(|t| t.name.as_str()).collect();
+            let next = tables
+                .iter()
+                .position(|t| t.parents().iter().all(|p| placed.contains(p)));
+            match next {
+                Some(index) => ordered.push(tables.remove(index)),
+                None => {
+                    return Err(CatalogError::ForeignKeyCycle {
+                        schema,
+                        tables: tables.iter().map(|t| t.name.clone()).collect(),
+                    });
+                }
             }
         }
+        Ok(Self {
+            schema,
+            tables: ordered,
+        })
     }
-    ordered
+
+    /// Keeps the catalog for the rest of the process (one per container).
+    pub fn leak(self) -> &'static Catalog {
+        Box::leak(Box::new(self))
+    }
+
+    /// The table a file stem, folder or alias names.
+    pub fn find(&self, name: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.answers_to(name))
+    }
+
+    /// The table with this exact SQL name.
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.name == name)
+    }
+
+    /// The tables in foreign-key order (the order of [`Catalog::tables`]).
+    pub fn load_order(&self) -> impl Iterator<Item = &Table> {
+        self.tables.iter()
+    }
+
+    /// Table names, for messages.
+    pub fn names(&self) -> String {
+        self.tables
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Lower case, `_`, `-` and spaces dropped: how table and column names match.
+pub fn normalize_name(name: &str) -> String {
+    name.trim_start_matches('\u{feff}')
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, '_' | '-' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Quotes an SQL identifier (`"` doubled), as PostgreSQL's `quote_ident`
+/// would for any name: pack identifiers never reach SQL unquoted.
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Quotes an SQL string literal (`'` doubled).
+pub fn quote_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+#[cfg(test)]
+pub(crate) mod fixtures {
+    //! Small hand-built tables for unit tests that need no database.
+    use super::*;
+
+    pub fn column(name: &str, ty: ColumnType, nullable: bool) -> Column {
+        Column {
+            name: name.to_string(),
+            ty,
+            nullable,
+            has_default: false,
+        }
+    }
+
+    pub fn table(name: &str, columns: Vec<Column>, primary_key: &[&str]) -> Table {
+        Table {
+            schema: "test".to_string(),
+            name: name.to_string(),
+            columns,
+            primary_key: primary_key.iter().map(|s| s.to_string()).collect(),
+            foreign_keys: Vec::new(),
+            checks: Vec::new(),
+            mode: if primary_key.is_empty() {
+                LoadMode::Append
+            } else {
+                LoadMode::Upsert
+            },
+            aliases: Vec::new(),
+        }
+    }
+
+    pub fn references(mut child: Table, columns: &[&str], parent: &str, parent_columns: &[&str]) -> Table {
+        child.foreign_keys.push(ForeignKey {
+            name: format!("{}_{}_fkey", child.name, columns.join("_")),
+            columns: columns.iter().map(|s| s.to_string()).collect(),
+            references: parent.to_string(),
+            referenced_columns: parent_columns.iter().map(|s| s.to_string()).collect(),
+        });
+        child
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::fixtures::*;
     use super::*;
 
-    #[test]
-    fn load_order_puts_parents_first() {
-        let order: Vec<&str> = load_order().iter().map(|t| t.name).collect();
-        assert_eq!(order.len(), 11);
-        for table in TABLES {
-            let pos = order.iter().position(|n| *n == table.name).unwrap();
-            for parent in table.parents() {
-                let parent_pos = order.iter().position(|n| *n == parent).unwrap();
-                assert!(parent_pos < pos, "{parent} must load before {}", table.name);
-            }
-        }
-        assert!(table("employee").unwrap().is_self_referencing());
+    fn sample() -> Catalog {
+        let parent = table("invoice", vec![column("invoice_id", ColumnType::Integer, false)], &["invoice_id"]);
+        let employee = references(
+            table(
+                "employee",
+                vec![
+                    column("employee_id", ColumnType::Integer, false),
+                    column("reports_to", ColumnType::Integer, true),
+                ],
+                &["employee_id"],
+            ),
+            &["reports_to"],
+            "employee",
+            &["employee_id"],
+        );
+        let line = references(
+            table(
+                "invoice_line",
+                vec![
+                    column("invoice_line_id", ColumnType::Integer, false),
+                    column("invoice_id", ColumnType::Integer, false),
+                ],
+                &["invoice_line_id"],
+            ),
+            &["invoice_id"],
+            "invoice",
+            &["invoice_id"],
+        );
+        Catalog::new("test".into(), vec![line, employee, parent]).unwrap()
     }
 
     #[test]
-    fn every_key_column_exists() {
-        for table in TABLES {
-            for pk in table.primary_key {
-                assert!(table.column(pk).is_some(), "{}.{pk}", table.name);
-                assert!(!table.column(pk).unwrap().nullable);
-            }
-            for fk in table.foreign_keys {
-                let target = super::table(fk.references).unwrap();
-                assert_eq!(fk.columns.len(), fk.referenced_columns.len());
-                for (c, r) in fk.columns.iter().zip(fk.referenced_columns) {
-                    assert!(table.column(c).is_some(), "{}.{c}", table.name);
-                    assert_eq!(
-                        target.primary_key, fk.referenced_columns,
-                        "FKs point at primary keys"
-                    );
-                    assert_eq!(table.column(c).unwrap().ty, target.column(r).unwrap().ty);
-                }
-            }
-        }
+    fn load_order_puts_parents_first_and_ignores_self_references() {
+        let catalog = sample();
+        let order: Vec<&str> = catalog.load_order().map(|t| t.name.as_str()).collect();
+        assert_eq!(order, vec!["employee", "invoice", "invoice_line"]);
+        assert!(catalog.table("employee").unwrap().is_self_referencing());
     }
 
     #[test]
-    fn table_names_match_loosely() {
-        assert_eq!(find_table("InvoiceLine").unwrap().name, "invoice_line");
-        assert_eq!(find_table("invoice_line").unwrap().name, "invoice_line");
-        assert_eq!(find_table("INVOICE-LINE").unwrap().name, "invoice_line");
-        assert_eq!(find_table("mediatype").unwrap().name, "media_type");
-        assert!(find_table("invoices").is_none());
-        assert!(find_table("").is_none());
+    fn a_cycle_across_tables_is_refused() {
+        let a = references(table("a", vec![column("id", ColumnType::Integer, false), column("b_id", ColumnType::Integer, true)], &["id"]), &["b_id"], "b", &["id"]);
+        let b = references(table("b", vec![column("id", ColumnType::Integer, false), column("a_id", ColumnType::Integer, true)], &["id"]), &["a_id"], "a", &["id"]);
+        let error = Catalog::new("test".into(), vec![a, b]).unwrap_err();
+        assert!(error.to_string().contains("cycle"), "{error}");
+    }
+
+    #[test]
+    fn table_names_match_loosely_and_by_alias() {
+        let mut catalog = sample();
+        catalog.tables[2].aliases.push("olist_lines_dataset".into());
+        assert_eq!(catalog.find("InvoiceLine").unwrap().name, "invoice_line");
+        assert_eq!(catalog.find("INVOICE-LINE").unwrap().name, "invoice_line");
+        assert_eq!(catalog.find("olist_lines_dataset").unwrap().name, "invoice_line");
+        assert!(catalog.find("invoices").is_none());
+        assert!(catalog.find("").is_none());
+    }
+
+    #[test]
+    fn identifiers_and_literals_are_quoted() {
+        assert_eq!(quote_ident("order"), "\"order\"");
+        assert_eq!(quote_ident("we\"ird"), "\"we\"\"ird\"");
+        assert_eq!(quote_literal("it's"), "'it''s'");
+        let t = table("Order Lines", vec![], &[]);
+        assert_eq!(t.qualified_name(), "\"test\".\"Order Lines\"");
     }
 }

@@ -18,6 +18,7 @@ pub mod env {
     pub const INCOMING_PREFIX: &str = "INCOMING_PREFIX";
     pub const REJECTED_PREFIX: &str = "REJECTED_PREFIX";
     pub const DQ_FAIL_HARD: &str = "DQ_FAIL_HARD";
+    pub const DATASET: &str = "DATASET";
 }
 
 /// The machine-readable contract shared with Terraform.
@@ -167,6 +168,8 @@ impl DbSettings {
 /// oltp-loader's configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoaderConfig {
+    /// The pack served (`DATASET`, default [`crate::pack::DEFAULT_DATASET`]).
+    pub dataset: String,
     pub oltp: DbSettings,
     pub incoming_prefix: String,
     pub rejected_prefix: String,
@@ -175,6 +178,8 @@ pub struct LoaderConfig {
 /// star-builder's configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuilderConfig {
+    /// The pack served (`DATASET`, default [`crate::pack::DEFAULT_DATASET`]).
+    pub dataset: String,
     pub oltp: DbSettings,
     pub olap: DbSettings,
     pub dq_fail_hard: bool,
@@ -202,6 +207,7 @@ impl LoaderConfig {
             });
         }
         Ok(Self {
+            dataset: read_dataset(&lookup)?,
             oltp,
             incoming_prefix,
             rejected_prefix,
@@ -230,11 +236,26 @@ impl BuilderConfig {
             }
         };
         Ok(Self {
+            dataset: read_dataset(&lookup)?,
             oltp,
             olap,
             dq_fail_hard,
         })
     }
+}
+
+/// `DATASET`: one of the embedded packs.
+fn read_dataset(lookup: &impl Fn(&str) -> Option<String>) -> Result<String, ConfigError> {
+    let dataset = non_empty(lookup, env::DATASET)
+        .unwrap_or_else(|| crate::pack::DEFAULT_DATASET.to_string());
+    let known = crate::pack::names();
+    if !known.contains(&dataset.as_str()) {
+        return Err(ConfigError::Malformed {
+            name: env::DATASET,
+            reason: format!("{dataset:?} is not a pack (packs: {})", known.join(", ")),
+        });
+    }
+    Ok(dataset)
 }
 
 fn non_empty(lookup: &impl Fn(&str) -> Option<String>, name: &str) -> Option<String> {

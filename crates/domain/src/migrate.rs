@@ -30,12 +30,14 @@ macro_rules! migration {
     };
 }
 
-/// The OLTP database: the chinook schema and the load ledger.
-pub static OLTP: MigrationSet = MigrationSet {
-    name: "oltp",
+/// The OLTP database's engine schema: the load ledger, rejected and pending
+/// rows (`etl`). Each pack's own tables are a set of their own
+/// ([`crate::pack::Pack::oltp`]).
+pub static ETL: MigrationSet = MigrationSet {
+    name: "etl",
     migrations: &[
-        migration!(1, "oltp", "0001_chinook.sql"),
-        migration!(2, "oltp", "0002_etl.sql"),
+        migration!(1, "engine/oltp", "0001_etl.sql"),
+        migration!(2, "engine/oltp", "0002_etl_schema.sql"),
     ],
 };
 
@@ -203,7 +205,11 @@ mod tests {
 
     #[test]
     fn every_set_lists_every_file() {
-        for (set, dir) in [(&OLTP, "oltp"), (&OLAP, "olap"), (&ANALYTICS, "analytics")] {
+        for (set, dir) in [
+            (&ETL, "engine/oltp"),
+            (&OLAP, "olap"),
+            (&ANALYTICS, "analytics"),
+        ] {
             assert_set_matches_directory(set, &[dir]);
             for m in set.migrations {
                 let number: i32 = m.name[..4].parse().unwrap();

@@ -21,8 +21,8 @@ use crate::table_sql::TableSql;
 use crate::{LoadStatus, LoadSummary, Loader, TransientError, error_report_key, sequencer_cmp};
 
 static LEDGER: LazyLock<Vec<(&'static str, String)>> =
-    LazyLock::new(|| named_statements(include_str!("../../../sql/loader/ledger.sql")));
-const RECORD_REJECTS: &str = include_str!("../../../sql/loader/record_rejects.sql");
+    LazyLock::new(|| named_statements(include_str!("../../../sql/engine/loader/ledger.sql")));
+const RECORD_REJECTS: &str = include_str!("../../../sql/engine/loader/record_rejects.sql");
 
 /// The object an event refers to.
 #[derive(Debug, Clone, PartialEq, Eq)]

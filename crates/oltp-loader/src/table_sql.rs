@@ -1,18 +1,18 @@
-//! The loader's SQL for one table: templates from `sql/loader/` filled with
+//! The loader's SQL for one table: templates from `sql/engine/loader/` filled with
 //! column lists from the catalog.
 
 use starlift_domain::catalog::{Column, Table};
 use starlift_domain::sql::{TemplateError, render};
 
-const STAGE: &str = include_str!("../../../sql/loader/stage.sql");
-const DEDUPE: &str = include_str!("../../../sql/loader/dedupe.sql");
-const HOLD_ORPHANS: &str = include_str!("../../../sql/loader/hold_orphans.sql");
-const MERGE: &str = include_str!("../../../sql/loader/merge.sql");
+const STAGE: &str = include_str!("../../../sql/engine/loader/stage.sql");
+const DEDUPE: &str = include_str!("../../../sql/engine/loader/dedupe.sql");
+const HOLD_ORPHANS: &str = include_str!("../../../sql/engine/loader/hold_orphans.sql");
+const MERGE: &str = include_str!("../../../sql/engine/loader/merge.sql");
 const FORGET_SUPERSEDED_PENDING: &str =
-    include_str!("../../../sql/loader/forget_superseded_pending.sql");
-const DROP_ORPHANS: &str = include_str!("../../../sql/loader/drop_orphans.sql");
-const CLAIM_PENDING: &str = include_str!("../../../sql/loader/claim_pending.sql");
-const RELEASE_RESOLVED: &str = include_str!("../../../sql/loader/release_resolved.sql");
+    include_str!("../../../sql/engine/loader/forget_superseded_pending.sql");
+const DROP_ORPHANS: &str = include_str!("../../../sql/engine/loader/drop_orphans.sql");
+const CLAIM_PENDING: &str = include_str!("../../../sql/engine/loader/claim_pending.sql");
+const RELEASE_RESOLVED: &str = include_str!("../../../sql/engine/loader/release_resolved.sql");
 
 /// The rendered statements for one table and one staging table.
 #[derive(Debug, Clone)]

@@ -26,7 +26,7 @@ use tokio_postgres::Client;
 use tokio_postgres::error::SqlState;
 
 /// The bootstrap script (creates the users and grants), run once per database.
-pub const ROLES_SQL: &str = include_str!("../../../sql/bootstrap/0001_roles.sql");
+pub const ROLES_SQL: &str = include_str!("../../../sql/engine/bootstrap/0001_roles.sql");
 
 /// oltp-loader's database user, as fixed in [`ROLES_SQL`].
 pub const LOADER_USER: &str = "starlift_loader";
@@ -507,7 +507,7 @@ pub async fn apply_roles(
     transaction
         .batch_execute(ROLES_SQL)
         .await
-        .map_err(BootstrapError::sql("running sql/bootstrap/0001_roles.sql"))?;
+        .map_err(BootstrapError::sql("running sql/engine/bootstrap/0001_roles.sql"))?;
     let after = existing("listing the roles").await?;
     let wanted: &[&str] = match purpose {
         Purpose::Oltp => &[LOADER_USER, BUILDER_USER],

@@ -79,7 +79,7 @@ variable "databases" {
 }
 
 variable "db_users" {
-  description = "Database user of each function (created by the bootstrap, sql/bootstrap/0001_roles.sql)."
+  description = "Database user of each function (created by the bootstrap, sql/engine/bootstrap/0001_roles.sql)."
   type        = map(string)
 }
 

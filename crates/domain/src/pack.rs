@@ -1,0 +1,275 @@
+//! Data sets as packs. A pack is `sql/<name>/`: `dataset.toml` (name,
+//! description, OLTP schema, CSV dialect, file-name aliases, load modes) and
+//! `oltp/NNNN_*.sql` (the DDL, the single source of the loader's catalog),
+//! with sample CSVs in `data/<name>/`. Every pack is embedded in the binaries
+//! (`build.rs`); `DATASET` picks the one a function serves.
+
+use std::collections::BTreeMap;
+
+use tokio_postgres::Client;
+
+use crate::catalog::{self, Catalog, CatalogError, TableSettings};
+use crate::migrate::{Migration, MigrationSet};
+
+/// The pack served when `DATASET` is not set.
+pub const DEFAULT_DATASET: &str = "chinook";
+
+/// Names a pack may not take: the engine's own folders and migration sets.
+const RESERVED: [&str; 6] = ["engine", "etl", "olap", "analytics", "oltp", "starlift"];
+
+/// A pack as the build embedded it.
+#[derive(Debug)]
+pub(crate) struct EmbeddedPack {
+    folder: &'static str,
+    manifest: &'static str,
+    oltp: MigrationSet,
+}
+
+include!(concat!(env!("OUT_DIR"), "/packs.rs"));
+
+/// `dataset.toml`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// The pack's name: its folder under `sql/` and `data/`.
+    pub name: String,
+    /// One line: what the data set is.
+    pub description: String,
+    /// The OLTP schema of its tables; the name by default.
+    pub schema: Option<String>,
+    /// CSV dialect defaults (`delimiter`, `quote`, `null`, …); a file
+    /// overrides them with `name=value` folders in its key.
+    #[serde(default)]
+    pub csv: BTreeMap<String, OptionValue>,
+    /// File stem or folder → table (`olist_orders_dataset = "orders"`).
+    #[serde(default)]
+    pub aliases: BTreeMap<String, String>,
+    /// Per-table settings where the defaults do not fit (`mode = "append"`).
+    #[serde(default)]
+    pub tables: BTreeMap<String, TableSettings>,
+}
+
+/// A CSV option's value in `dataset.toml`: one string or several (`null`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(untagged)]
+pub enum OptionValue {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// One pack: its manifest and DDL.
+#[derive(Debug, Clone)]
+pub struct Pack {
+    pub manifest: Manifest,
+    /// The DDL as a migration set of its own (`pack/<name>`).
+    pub oltp: MigrationSet,
+}
+
+/// Why a pack cannot be served. All of these stop the cold start.
+#[derive(Debug, thiserror::Error)]
+pub enum PackError {
+    #[error("DATASET {name:?} names no pack (packs: {known})")]
+    Unknown { name: String, known: String },
+    #[error("sql/{folder}/dataset.toml: {reason}")]
+    Manifest { folder: String, reason: String },
+    #[error("cannot read pack folder {path}: {reason}")]
+    Folder { path: String, reason: String },
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+}
+
+/// The names of the embedded packs.
+pub fn names() -> Vec<&'static str> {
+    EMBEDDED.iter().map(|p| p.folder).collect()
+}
+
+impl Pack {
+    /// The embedded pack called `name`.
+    pub fn embedded(name: &str) -> Result<Self, PackError> {
+        let embedded = EMBEDDED
+            .iter()
+            .find(|p| p.folder == name)
+            .ok_or_else(|| PackError::Unknown {
+                name: name.to_string(),
+                known: names().join(", "),
+            })?;
+        Self::new(embedded.folder, embedded.manifest, embedded.oltp)
+    }
+
+    /// A pack from a folder on disk (tests and experiments: a pack is
+    /// embedded by putting it under `sql/`). Its texts live as long as the
+    /// process.
+    pub fn from_dir(dir: &std::path::Path) -> Result<Self, PackError> {
+        let unreadable = |reason: std::io::Error| PackError::Folder {
+            path: dir.display().to_string(),
+            reason: reason.to_string(),
+        };
+        let folder = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let manifest = std::fs::read_to_string(dir.join("dataset.toml")).map_err(unreadable)?;
+        let mut files: Vec<(String, std::path::PathBuf)> = std::fs::read_dir(dir.join("oltp"))
+            .map_err(unreadable)?
+            .filter_map(Result::ok)
+            .filter_map(|e| Some((e.file_name().into_string().ok()?, e.path())))
+            .filter(|(name, _)| name.ends_with(".sql") && name.as_bytes().first().is_some_and(u8::is_ascii_digit))
+            .collect();
+        files.sort();
+        let mut migrations = Vec::with_capacity(files.len());
+        for (name, path) in files {
+            let sql = std::fs::read_to_string(&path).map_err(unreadable)?;
+            let version = name
+                .get(..4)
+                .and_then(|n| n.parse().ok())
+                .ok_or_else(|| PackError::Manifest {
+                    folder: folder.clone(),
+                    reason: format!("oltp/{name} does not start with a 4-digit number"),
+                })?;
+            migrations.push(Migration {
+                version,
+                name: leak(name),
+                sql: leak(sql),
+            });
+        }
+        let oltp = MigrationSet {
+            name: leak(format!("pack/{folder}")),
+            migrations: Box::leak(migrations.into_boxed_slice()),
+        };
+        Self::new(leak(folder), leak(manifest), oltp)
+    }
+
+    fn new(folder: &str, manifest: &str, oltp: MigrationSet) -> Result<Self, PackError> {
+        let invalid = |reason: String| PackError::Manifest {
+            folder: folder.to_string(),
+            reason,
+        };
+        let manifest: Manifest = toml::from_str(manifest).map_err(|e| invalid(e.to_string()))?;
+        if manifest.name != folder {
+            return Err(invalid(format!(
+                "name = {:?} but the folder is {folder:?}; they must agree",
+                manifest.name
+            )));
+        }
+        if RESERVED.contains(&folder) {
+            return Err(invalid(format!("{folder:?} is reserved for the engine")));
+        }
+        if oltp.migrations.is_empty() {
+            return Err(invalid("no oltp/NNNN_*.sql files: the pack has no tables".into()));
+        }
+        for (alias, table) in &manifest.aliases {
+            if alias.trim().is_empty() || table.trim().is_empty() {
+                return Err(invalid(format!("alias {alias:?} = {table:?} is empty")));
+            }
+        }
+        Ok(Self { manifest, oltp })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.manifest.name
+    }
+
+    /// The OLTP schema the pack's tables live in.
+    pub fn schema(&self) -> &str {
+        self.manifest.schema.as_deref().unwrap_or(&self.manifest.name)
+    }
+
+    /// The pack's CSV defaults as `(option, value)` pairs, in the order a
+    /// file's own options are applied after them.
+    pub fn csv_options(&self) -> Vec<(String, String)> {
+        let mut options = Vec::new();
+        for (name, value) in &self.manifest.csv {
+            match value {
+                OptionValue::One(v) => options.push((name.clone(), v.clone())),
+                OptionValue::Many(values) => {
+                    options.extend(values.iter().map(|v| (name.clone(), v.clone())));
+                }
+            }
+        }
+        options
+    }
+
+    /// The per-table settings with the aliases folded in.
+    fn table_settings(&self) -> BTreeMap<String, TableSettings> {
+        let mut settings = self.manifest.tables.clone();
+        for (alias, table) in &self.manifest.aliases {
+            settings
+                .entry(table.clone())
+                .or_default()
+                .aliases
+                .push(alias.clone());
+        }
+        settings
+    }
+
+    /// Reads the catalog of the migrated pack (see [`catalog::read`]).
+    pub async fn read_catalog(&self, client: &Client) -> Result<&'static Catalog, PackError> {
+        Ok(catalog::read(client, self.schema(), &self.table_settings())
+            .await?
+            .leak())
+    }
+}
+
+fn leak(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_embedded_pack_parses_and_chinook_is_one() {
+        assert!(names().contains(&DEFAULT_DATASET));
+        for name in names() {
+            let pack = Pack::embedded(name).unwrap();
+            assert_eq!(pack.name(), name);
+            for window in pack.oltp.migrations.windows(2) {
+                assert!(window[0].version < window[1].version, "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_pack_names_the_known_ones() {
+        let error = Pack::embedded("nope").unwrap_err().to_string();
+        assert!(error.contains("chinook"), "{error}");
+    }
+
+    #[test]
+    fn manifest_errors_name_the_file() {
+        let oltp = MigrationSet {
+            name: "pack/x",
+            migrations: &[Migration {
+                version: 1,
+                name: "0001_x.sql",
+                sql: "CREATE TABLE x.t (id int)",
+            }],
+        };
+        let wrong_name = Pack::new("x", "name = \"y\"\ndescription = \"d\"", oltp).unwrap_err();
+        assert!(wrong_name.to_string().contains("sql/x/dataset.toml"), "{wrong_name}");
+        let unknown_key = Pack::new("x", "name = \"x\"\ndescription = \"d\"\ncolour = 1", oltp)
+            .unwrap_err();
+        assert!(unknown_key.to_string().contains("colour"), "{unknown_key}");
+        let reserved = Pack::new("engine", "name = \"engine\"\ndescription = \"d\"", oltp)
+            .unwrap_err();
+        assert!(reserved.to_string().contains("reserved"), "{reserved}");
+        let ok = Pack::new(
+            "x",
+            "name = \"x\"\ndescription = \"d\"\nschema = \"s\"\n[csv]\ndelimiter = \";\"\nnull = [\"NULL\", \"\\\\N\"]\n[aliases]\nx_dataset = \"t\"\n[tables.t]\nmode = \"append\"",
+            oltp,
+        )
+        .unwrap();
+        assert_eq!(ok.schema(), "s");
+        assert_eq!(
+            ok.csv_options(),
+            vec![
+                ("delimiter".into(), ";".into()),
+                ("null".into(), "NULL".into()),
+                ("null".into(), "\\N".into())
+            ]
+        );
+        assert_eq!(ok.table_settings()["t"].aliases, vec!["x_dataset".to_string()]);
+    }
+}
