@@ -5,8 +5,13 @@
 //! [`function_handler`]; tests call the same handler against the sandbox.
 
 pub mod events;
+mod ledger;
 mod load;
+mod merge;
 mod reader;
+mod rejects;
+mod s3io;
+mod stage;
 pub mod table_sql;
 
 use std::time::Instant;
@@ -14,9 +19,11 @@ use std::time::Instant;
 use aws_lambda_events::event::s3::{S3Event, S3EventRecord};
 use lambda_runtime::LambdaEvent;
 use serde::Serialize;
+use starlift_domain::catalog::Catalog;
 use starlift_domain::config::LoaderConfig;
 use starlift_domain::db::{CachedClient, Connector, DbError};
-use starlift_domain::migrate::{OLTP, migrate};
+use starlift_domain::migrate::{ETL, migrate};
+use starlift_domain::pack::{Pack, PackError};
 use starlift_domain::routing::{RouteError, decode_event_key, rejected_file_key, route_key};
 use tracing::Instrument;
 
@@ -28,6 +35,10 @@ pub struct Loader {
     pub s3: aws_sdk_s3::Client,
     pub db: CachedClient,
     pub config: LoaderConfig,
+    /// The served pack's tables, read from the migrated DDL.
+    pub catalog: &'static Catalog,
+    /// The pack's CSV dialect defaults; a file's key options follow them.
+    pub csv_options: Vec<(String, String)>,
 }
 
 /// Why a container could not start.
@@ -37,23 +48,54 @@ pub enum StartupError {
     Db(#[from] DbError),
     #[error(transparent)]
     Migrate(#[from] starlift_domain::migrate::MigrateError),
+    #[error(transparent)]
+    Pack(#[from] PackError),
+    #[error("loader SQL does not render: {0}")]
+    Template(#[from] starlift_domain::sql::TemplateError),
 }
 
 impl Loader {
-    /// Builds the database client and applies the OLTP migrations (cold start).
-    /// `aws` signs RDS IAM tokens when `config.oltp.auth` is IAM.
+    /// Builds the database client, applies the engine's and the `DATASET`
+    /// pack's migrations, reads the pack's catalog back and renders every
+    /// statement (cold start: a fault here stops the container, never a
+    /// file). `aws` signs RDS IAM tokens when `config.oltp.auth` is IAM.
     pub async fn connect(
         config: LoaderConfig,
         s3: aws_sdk_s3::Client,
         aws: Option<aws_config::SdkConfig>,
     ) -> Result<Self, StartupError> {
+        let pack = Pack::embedded(&config.dataset)?;
+        Self::connect_pack(config, s3, aws, pack).await
+    }
+
+    /// [`Loader::connect`] with a pack given (tests load packs from folders).
+    pub async fn connect_pack(
+        config: LoaderConfig,
+        s3: aws_sdk_s3::Client,
+        aws: Option<aws_config::SdkConfig>,
+        pack: Pack,
+    ) -> Result<Self, StartupError> {
         let db = CachedClient::new(Connector::new(config.oltp.clone(), aws)?);
-        {
+        let catalog = {
             let mut client = db.get().await?;
-            let report = migrate(&mut client, &OLTP).await?;
-            tracing::info!(applied = ?report.applied, already_applied = report.already_applied, "OLTP schema ready");
-        }
-        Ok(Self { s3, db, config })
+            let engine = migrate(&mut client, &ETL).await?;
+            let tables = migrate(&mut client, &pack.oltp).await?;
+            tracing::info!(
+                pack = pack.name(),
+                applied = ?[engine.applied, tables.applied].concat(),
+                "OLTP schema ready"
+            );
+            pack.read_catalog(&client).await?
+        };
+        table_sql::TableSql::check_all(catalog)?;
+        ledger::check_statements()?;
+        Ok(Self {
+            s3,
+            db,
+            config,
+            catalog,
+            csv_options: pack.csv_options(),
+        })
     }
 }
 
@@ -88,6 +130,8 @@ pub struct LoadSummary {
     pub rows_pending: u64,
     /// Rows of earlier loads that were waiting for a parent and loaded now.
     pub rows_resolved: u64,
+    /// Append tables: rows of earlier versions of the same key, replaced.
+    pub rows_replaced: u64,
     pub milliseconds: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -109,6 +153,7 @@ impl LoadSummary {
             rows_rejected: 0,
             rows_pending: 0,
             rows_resolved: 0,
+            rows_replaced: 0,
             milliseconds: 0,
             error: None,
             rejects_key: None,
@@ -152,6 +197,10 @@ pub enum TransientError {
     Io { key: String, source: std::io::Error },
     #[error("the event record has no {0}")]
     MalformedEvent(&'static str),
+    /// A fault of the loader itself (a statement missing from the build);
+    /// retried, never recorded as the file's fault.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 /// The Lambda entry point.
@@ -259,7 +308,7 @@ async fn handle_record(
         tracing::info!(event = name, "not an ObjectCreated event; ignored");
         return Ok(LoadSummary::new(&object.key, LoadStatus::Ignored));
     }
-    let route = match route_key(&object.key, &loader.config.incoming_prefix) {
+    let route = match route_key(loader.catalog, &object.key, &loader.config.incoming_prefix) {
         Ok(route) => route,
         Err(RouteError::OutsidePrefix { .. }) => {
             tracing::info!(prefix = %loader.config.incoming_prefix, "key outside the drop zone; ignored");
@@ -267,7 +316,7 @@ async fn handle_record(
         }
         Err(error) => {
             let mut summary =
-                load::record_file_failure(loader, &object, None, &error.to_string()).await?;
+                ledger::record_file_failure(loader, &object, None, &error.to_string()).await?;
             summary.milliseconds = elapsed_ms(started);
             return Ok(summary);
         }

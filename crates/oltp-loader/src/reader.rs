@@ -176,6 +176,7 @@ fn record_line(record: &csv::ByteRecord, line_after: u64) -> u64 {
 pub fn parse<R: Read>(
     input: R,
     table: &'static Table,
+    _options: &[(String, String)],
     gzip: bool,
     header_tx: oneshot::Sender<Result<HeaderMap, FileError>>,
     rows_tx: mpsc::Sender<Vec<StagedRow>>,
@@ -268,7 +269,7 @@ pub fn parse<R: Read>(
                 spool.count += 1;
                 let raw = raw_record(&record);
                 for error in errors {
-                    if let Err(io) = spool.push(error.line, error.column, &error.reason, &raw) {
+                    if let Err(io) = spool.push(error.line, error.column.as_deref(), &error.reason, &raw) {
                         return ParseEnd::Read(ReadError { line, source: io });
                     }
                 }
@@ -323,14 +324,37 @@ pub fn append_rejects(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use starlift_domain::catalog::table;
+    use starlift_domain::catalog::{Column, ColumnType, LoadMode};
+
+    fn genre() -> &'static Table {
+        let column = |name: &str, ty, nullable| Column {
+            name: name.into(),
+            ty,
+            nullable,
+            has_default: false,
+        };
+        Box::leak(Box::new(Table {
+            schema: "test".into(),
+            name: "genre".into(),
+            columns: vec![
+                column("genre_id", ColumnType::Integer, false),
+                column("name", ColumnType::Text, true),
+            ],
+            primary_key: vec!["genre_id".into()],
+            foreign_keys: Vec::new(),
+            checks: Vec::new(),
+            mode: LoadMode::Upsert,
+            aliases: Vec::new(),
+        }))
+    }
 
     fn lines_of(data: &str) -> (Vec<i64>, Vec<String>) {
         let (header_tx, _header_rx) = oneshot::channel();
         let (rows_tx, mut rows_rx) = mpsc::channel(64);
         let end = parse(
             data.as_bytes(),
-            table("genre").unwrap(),
+            genre(),
+            &[],
             false,
             header_tx,
             rows_tx,

@@ -1,7 +1,13 @@
-//! The loader's SQL for one table: templates from `sql/engine/loader/` filled with
-//! column lists from the catalog.
+//! The loader's SQL for one table: templates from `sql/engine/loader/`
+//! filled with quoted identifiers and column lists from the pack's catalog.
+//! Every table's statements are rendered once at cold start
+//! ([`TableSql::check_all`]), so a template fault stops the container instead
+//! of failing a file.
 
-use starlift_domain::catalog::{Column, Table};
+use starlift_domain::catalog::{
+    Catalog, Column, LOAD_BATCH_COLUMN, LOAD_ORIGIN_COLUMN, LoadMode, Table, quote_ident,
+    quote_literal,
+};
 use starlift_domain::sql::{TemplateError, render};
 
 const STAGE: &str = include_str!("../../../sql/engine/loader/stage.sql");
@@ -13,19 +19,36 @@ const FORGET_SUPERSEDED_PENDING: &str =
 const DROP_ORPHANS: &str = include_str!("../../../sql/engine/loader/drop_orphans.sql");
 const CLAIM_PENDING: &str = include_str!("../../../sql/engine/loader/claim_pending.sql");
 const RELEASE_RESOLVED: &str = include_str!("../../../sql/engine/loader/release_resolved.sql");
+const REJECT_CHECK: &str = include_str!("../../../sql/engine/loader/reject_check.sql");
+const REPLACE_APPEND: &str = include_str!("../../../sql/engine/loader/replace_append.sql");
+
+/// One CHECK constraint's reject statement.
+#[derive(Debug, Clone)]
+pub struct CheckSql {
+    pub name: String,
+    pub expression: String,
+    pub reject: String,
+}
 
 /// The rendered statements for one table and one staging table.
 #[derive(Debug, Clone)]
 pub struct TableSql {
     /// A foreign key refers back to the table: orphan checks repeat until stable.
     pub self_referencing: bool,
+    pub mode: LoadMode,
     pub stage_name: String,
     pub create_stage: String,
-    pub dedupe: String,
+    /// `COPY <stage> (line_no, …) FROM STDIN (FORMAT binary)`.
+    pub copy_in: String,
+    /// Upsert tables only: drops all but the last line of a repeated key.
+    pub dedupe: Option<String>,
+    pub checks: Vec<CheckSql>,
     pub hold_orphans: Option<String>,
     pub drop_orphans: Option<String>,
+    /// Append tables only: removes what earlier versions of the key gave.
+    pub replace_append: Option<String>,
     pub merge: String,
-    pub forget_superseded_pending: String,
+    pub forget_superseded_pending: Option<String>,
     pub claim_pending: String,
     pub release_resolved: String,
 }
@@ -34,218 +57,385 @@ fn join(items: impl IntoIterator<Item = String>, separator: &str) -> String {
     items.into_iter().collect::<Vec<_>>().join(separator)
 }
 
-/// A text key for a row: the primary key values joined with `|`.
+fn quoted(columns: &[String]) -> Vec<String> {
+    columns.iter().map(|c| quote_ident(c)).collect()
+}
+
+/// A text key for a row: the primary key values joined with `|`; for a
+/// key-less table, the load the row came from and its line.
 fn row_key(table: &Table, alias: &str) -> String {
+    if table.primary_key.is_empty() {
+        return format!(
+            "{alias}.{}::text || ':' || {alias}.line_no::text",
+            quote_ident(LOAD_ORIGIN_COLUMN)
+        );
+    }
     join(
         table
             .primary_key
             .iter()
-            .map(|c| format!("{alias}.{c}::text")),
+            .map(|c| format!("{alias}.{}::text", quote_ident(c))),
         " || '|' || ",
     )
 }
 
+/// `(columns, referenced columns)` equality between a staged row and a parent.
+fn key_match(fk_columns: &[String], parent_columns: &[String], row: &str, parent: &str) -> String {
+    join(
+        fk_columns.iter().zip(parent_columns).map(|(c, r)| {
+            format!("{parent}.{} = {row}.{}", quote_ident(r), quote_ident(c))
+        }),
+        " AND ",
+    )
+}
+
+/// The orphan condition over the staged row `row`, and the reason text.
+fn orphans(table: &Table, stage_name: &str) -> Option<(String, String)> {
+    if table.foreign_keys.is_empty() {
+        return None;
+    }
+    let mut conditions = Vec::new();
+    let mut reasons = Vec::new();
+    for fk in &table.foreign_keys {
+        let parent = format!("{}.{}", quote_ident(&table.schema), quote_ident(&fk.references));
+        let orphan = |row: &str| {
+            let not_null = join(
+                fk.columns
+                    .iter()
+                    .map(|c| format!("{row}.{} IS NOT NULL", quote_ident(c))),
+                " AND ",
+            );
+            let mut missing = format!(
+                "NOT EXISTS (SELECT 1 FROM {parent} AS p WHERE {})",
+                key_match(&fk.columns, &fk.referenced_columns, row, "p")
+            );
+            if fk.references == table.name {
+                // A parent in the same file counts, unless it is itself held back.
+                missing.push_str(&format!(
+                    " AND NOT EXISTS (SELECT 1 FROM {stage_name} AS p WHERE {})",
+                    key_match(&fk.columns, &fk.referenced_columns, row, "p")
+                ));
+            }
+            format!("({not_null} AND {missing})")
+        };
+        let described = join(
+            fk.columns.iter().map(|c| {
+                format!("{} || o.{}::text", quote_literal(&format!("{c}=")), quote_ident(c))
+            }),
+            " || ', ' || ",
+        );
+        reasons.push(format!(
+            "CASE WHEN {} THEN {described} || {} END",
+            orphan("o"),
+            quote_literal(&format!(" not in {}.{}", table.schema, fk.references))
+        ));
+        conditions.push(orphan("s"));
+    }
+    Some((
+        conditions.join(" OR "),
+        format!("concat_ws('; ', {})", reasons.join(", ")),
+    ))
+}
+
 impl TableSql {
     /// `present` are the columns the file carries: only they are compared and
-    /// updated on existing rows (all columns for pending-row retries).
+    /// written on existing rows (all columns for pending-row retries).
     pub fn new(
-        table: &'static Table,
+        table: &Table,
         stage_name: &str,
-        present: &[&'static Column],
+        present: &[&Column],
     ) -> Result<Self, TemplateError> {
-        let all_columns = join(table.columns.iter().map(|c| c.sql_name.to_string()), ", ");
-        let column_definitions = join(
+        let append = table.mode == LoadMode::Append;
+        let schema_literal = quote_literal(&table.schema);
+        let table_literal = quote_literal(&table.name);
+        let target = table.qualified_name();
+        let all_names: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
+        // The stage: line_no, the origin load of an append table, every column.
+        let mut stage_columns: Vec<String> = Vec::new();
+        if append {
+            stage_columns.push(LOAD_ORIGIN_COLUMN.to_string());
+        }
+        stage_columns.extend(all_names.iter().cloned());
+        let mut definitions: Vec<String> = Vec::new();
+        if append {
+            definitions.push(format!("{} bigint NOT NULL", quote_ident(LOAD_ORIGIN_COLUMN)));
+        }
+        definitions.extend(
             table
                 .columns
                 .iter()
-                .map(|c| format!("{} {}", c.sql_name, c.ty.sql_type())),
-            ",\n    ",
+                .map(|c| format!("{} {}", quote_ident(&c.name), c.ty.sql_type())),
         );
-        let primary_key = table.primary_key.join(", ");
-        let updatable: Vec<&str> = present
-            .iter()
-            .map(|c| c.sql_name)
-            .filter(|name| !table.primary_key.contains(name))
-            .collect();
-        let on_conflict = if updatable.is_empty() {
-            format!("ON CONFLICT ({primary_key}) DO NOTHING")
+        let present_names: Vec<String> = present.iter().map(|c| c.name.clone()).collect();
+        let mut insert_columns = quoted(&present_names);
+        let mut select_values = quoted(&present_names);
+        insert_columns.push(quote_ident(LOAD_BATCH_COLUMN));
+        select_values.push("$1".to_string());
+        if append {
+            insert_columns.push(quote_ident(LOAD_ORIGIN_COLUMN));
+            select_values.push(quote_ident(LOAD_ORIGIN_COLUMN));
+        }
+        let on_conflict = if append {
+            String::new()
         } else {
-            format!(
-                "ON CONFLICT ({primary_key}) DO UPDATE SET {assignments}, load_batch_id = EXCLUDED.load_batch_id\n    WHERE ({target}) IS DISTINCT FROM ({excluded})",
-                assignments = join(
-                    updatable.iter().map(|c| format!("{c} = EXCLUDED.{c}")),
-                    ", "
-                ),
-                target = join(updatable.iter().map(|c| format!("target.{c}")), ", "),
-                excluded = join(updatable.iter().map(|c| format!("EXCLUDED.{c}")), ", "),
-            )
-        };
-        let (hold_orphans, drop_orphans) = if table.foreign_keys.is_empty() {
-            (None, None)
-        } else {
-            let mut conditions = Vec::new();
-            let mut reasons = Vec::new();
-            for fk in table.foreign_keys {
-                // `row` is the alias of the staged row being checked.
-                let orphan = |row: &str| {
-                    let not_null = join(
-                        fk.columns.iter().map(|c| format!("{row}.{c} IS NOT NULL")),
-                        " AND ",
-                    );
-                    let matches_in = |parent: &str| {
-                        join(
-                            fk.columns
-                                .iter()
-                                .zip(fk.referenced_columns)
-                                .map(|(c, r)| format!("{parent}.{r} = {row}.{c}")),
-                            " AND ",
-                        )
-                    };
-                    let mut missing = format!(
-                        "NOT EXISTS (SELECT 1 FROM chinook.{} AS p WHERE {})",
-                        fk.references,
-                        matches_in("p")
-                    );
-                    if fk.references == table.name {
-                        // A parent in the same file counts, unless it is itself held back.
-                        missing.push_str(&format!(
-                            " AND NOT EXISTS (SELECT 1 FROM {stage_name} AS p WHERE {})",
-                            matches_in("p")
-                        ));
-                    }
-                    format!("({not_null} AND {missing})")
-                };
-                let described = join(
-                    fk.columns.iter().map(|c| format!("'{c}=' || o.{c}")),
-                    " || ', ' || ",
-                );
-                reasons.push(format!(
-                    "CASE WHEN {} THEN {described} || ' not in chinook.{}' END",
-                    orphan("o"),
-                    fk.references
-                ));
-                conditions.push(orphan("s"));
+            let primary_key = quoted(&table.primary_key).join(", ");
+            let updatable: Vec<String> = present_names
+                .iter()
+                .filter(|name| !table.primary_key.contains(name))
+                .map(|name| quote_ident(name))
+                .collect();
+            if updatable.is_empty() {
+                format!("ON CONFLICT ({primary_key}) DO NOTHING")
+            } else {
+                let batch = quote_ident(LOAD_BATCH_COLUMN);
+                format!(
+                    "ON CONFLICT ({primary_key}) DO UPDATE SET {assignments}, {batch} = EXCLUDED.{batch}\n    WHERE ({target_values}) IS DISTINCT FROM ({excluded})",
+                    assignments = join(updatable.iter().map(|c| format!("{c} = EXCLUDED.{c}")), ", "),
+                    target_values = join(updatable.iter().map(|c| format!("target.{c}")), ", "),
+                    excluded = join(updatable.iter().map(|c| format!("EXCLUDED.{c}")), ", "),
+                )
             }
-            let missing_reason = format!("concat_ws('; ', {})", reasons.join(", "));
-            let orphan_condition = conditions.join(" OR ");
-            let drop = render(
-                DROP_ORPHANS,
-                &[
-                    ("stage", stage_name),
-                    ("orphan_condition", &orphan_condition),
-                ],
-            )?;
-            let hold = render(
-                HOLD_ORPHANS,
-                &[
-                    ("stage", stage_name),
-                    ("orphan_condition", &orphan_condition),
-                    ("table", table.name),
-                    ("row_key", &row_key(table, "o")),
-                    ("missing_reason", &missing_reason),
-                ],
-            )?;
-            (Some(hold), Some(drop))
         };
-        let present_columns = join(present.iter().map(|c| c.sql_name.to_string()), ", ");
+        let (hold_orphans, drop_orphans) = match orphans(table, stage_name) {
+            None => (None, None),
+            Some((orphan_condition, missing_reason)) => (
+                Some(render(
+                    HOLD_ORPHANS,
+                    &[
+                        ("stage", stage_name),
+                        ("orphan_condition", &orphan_condition),
+                        ("schema_literal", &schema_literal),
+                        ("table_literal", &table_literal),
+                        ("row_key", &row_key(table, "o")),
+                        ("missing_reason", &missing_reason),
+                    ],
+                )?),
+                Some(render(
+                    DROP_ORPHANS,
+                    &[("stage", stage_name), ("orphan_condition", &orphan_condition)],
+                )?),
+            ),
+        };
+        let checks = table
+            .checks
+            .iter()
+            .map(|check| {
+                Ok(CheckSql {
+                    name: check.name.clone(),
+                    expression: check.expression.clone(),
+                    reject: render(
+                        REJECT_CHECK,
+                        &[("stage", stage_name), ("expression", &check.expression)],
+                    )?,
+                })
+            })
+            .collect::<Result<Vec<_>, TemplateError>>()?;
         let stage_row_key = row_key(table, "s");
-        let r_columns = join(
-            table.columns.iter().map(|c| format!("r.{}", c.sql_name)),
-            ", ",
-        );
+        let with_pending = [
+            ("stage", stage_name),
+            ("schema_literal", schema_literal.as_str()),
+            ("table_literal", table_literal.as_str()),
+            ("stage_row_key", stage_row_key.as_str()),
+        ];
         Ok(Self {
             self_referencing: table.is_self_referencing(),
+            mode: table.mode,
             stage_name: stage_name.to_string(),
             create_stage: render(
                 STAGE,
                 &[
                     ("stage", stage_name),
-                    ("column_definitions", &column_definitions),
+                    ("column_definitions", &definitions.join(",\n    ")),
                 ],
             )?,
-            dedupe: render(
-                DEDUPE,
-                &[("stage", stage_name), ("primary_key", &primary_key)],
-            )?,
+            copy_in: format!(
+                "COPY {stage_name} (line_no, {}) FROM STDIN (FORMAT binary)",
+                quoted(&stage_columns).join(", ")
+            ),
+            dedupe: if append {
+                None
+            } else {
+                Some(render(
+                    DEDUPE,
+                    &[
+                        ("stage", stage_name),
+                        ("primary_key", &quoted(&table.primary_key).join(", ")),
+                    ],
+                )?)
+            },
+            checks,
             hold_orphans,
             drop_orphans,
+            replace_append: if append {
+                Some(render(
+                    REPLACE_APPEND,
+                    &[
+                        ("target", &target),
+                        ("schema_literal", &schema_literal),
+                        ("table_literal", &table_literal),
+                    ],
+                )?)
+            } else {
+                None
+            },
             merge: render(
                 MERGE,
                 &[
-                    ("table", table.name),
-                    ("columns", &present_columns),
+                    ("target", &target),
+                    ("insert_columns", &insert_columns.join(", ")),
+                    ("select_values", &select_values.join(", ")),
                     ("stage", stage_name),
                     ("on_conflict", &on_conflict),
                 ],
             )?,
-            forget_superseded_pending: render(
-                FORGET_SUPERSEDED_PENDING,
-                &[
-                    ("stage", stage_name),
-                    ("table", table.name),
-                    ("stage_row_key", &stage_row_key),
-                ],
-            )?,
+            forget_superseded_pending: if append {
+                None
+            } else {
+                Some(render(FORGET_SUPERSEDED_PENDING, &with_pending)?)
+            },
             claim_pending: render(
                 CLAIM_PENDING,
                 &[
                     ("stage", stage_name),
-                    ("columns", &all_columns),
-                    ("r_columns", &r_columns),
-                    ("table", table.name),
+                    ("columns", &quoted(&stage_columns).join(", ")),
+                    (
+                        "r_columns",
+                        &join(stage_columns.iter().map(|c| format!("r.{}", quote_ident(c))), ", "),
+                    ),
+                    ("schema_literal", &schema_literal),
+                    ("table_literal", &table_literal),
                 ],
             )?,
-            release_resolved: render(
-                RELEASE_RESOLVED,
-                &[
-                    ("stage", stage_name),
-                    ("table", table.name),
-                    ("stage_row_key", &stage_row_key),
-                ],
-            )?,
+            release_resolved: render(RELEASE_RESOLVED, &with_pending)?,
         })
     }
+
+    /// The stage of a pending-row retry of `table`: every column.
+    pub fn for_pending(table: &Table) -> Result<Self, TemplateError> {
+        let all: Vec<&Column> = table.columns.iter().collect();
+        Self::new(table, &pending_stage_name(table), &all)
+    }
+
+    /// Renders every table's statements (a file's stage and a pending
+    /// retry's): run at cold start, so no template fault waits for a file.
+    pub fn check_all(catalog: &Catalog) -> Result<(), TemplateError> {
+        for table in catalog.load_order() {
+            let all: Vec<&Column> = table.columns.iter().collect();
+            Self::new(table, "stage_rows", &all)?;
+            Self::for_pending(table)?;
+        }
+        Ok(())
+    }
+}
+
+/// A temporary table name for one table's pending retry (its position in the
+/// load order would do, but the name helps whoever reads the server log).
+fn pending_stage_name(table: &Table) -> String {
+    let safe: String = table
+        .name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .collect();
+    quote_ident(&format!("pending_{safe}"))
 }
 
 #[cfg(test)]
 mod tests {
-    use starlift_domain::catalog::{TABLES, table};
+    use starlift_domain::catalog::{CheckConstraint, ColumnType, ForeignKey};
 
     use super::*;
 
-    #[test]
-    fn every_table_renders() {
-        for t in TABLES {
-            let all: Vec<&'static Column> = t.columns.iter().collect();
-            let sql = TableSql::new(t, "stage_rows", &all).unwrap();
-            assert!(sql.merge.contains(&format!("chinook.{}", t.name)));
-            assert_eq!(sql.hold_orphans.is_some(), !t.foreign_keys.is_empty());
+    fn column(name: &str) -> Column {
+        Column {
+            name: name.into(),
+            ty: ColumnType::Integer,
+            nullable: false,
+            has_default: false,
         }
+    }
+
+    fn table(name: &str, columns: &[&str], primary_key: &[&str]) -> Table {
+        Table {
+            schema: "shop".into(),
+            name: name.into(),
+            columns: columns.iter().map(|c| column(c)).collect(),
+            primary_key: primary_key.iter().map(|c| c.to_string()).collect(),
+            foreign_keys: Vec::new(),
+            checks: Vec::new(),
+            mode: if primary_key.is_empty() { LoadMode::Append } else { LoadMode::Upsert },
+            aliases: Vec::new(),
+        }
+    }
+
+    fn render_all(t: &Table) -> TableSql {
+        let all: Vec<&Column> = t.columns.iter().collect();
+        TableSql::new(t, "stage_rows", &all).unwrap()
+    }
+
+    #[test]
+    fn identifiers_are_quoted_and_schema_qualified() {
+        let t = table("Order", &["id", "select"], &["id"]);
+        let sql = render_all(&t);
+        assert!(sql.merge.contains("INSERT INTO \"shop\".\"Order\""), "{}", sql.merge);
+        assert!(sql.merge.contains("\"select\" = EXCLUDED.\"select\""), "{}", sql.merge);
+        assert!(sql.copy_in.contains("(line_no, \"id\", \"select\")"), "{}", sql.copy_in);
+        assert!(sql.claim_pending.contains("p.schema_name = 'shop'"));
     }
 
     #[test]
     fn key_only_tables_do_nothing_on_conflict() {
-        let t = table("playlist_track").unwrap();
-        let all: Vec<&'static Column> = t.columns.iter().collect();
+        let t = table("pair", &["a", "b"], &["a", "b"]);
+        assert!(render_all(&t).merge.contains("DO NOTHING"));
+    }
+
+    #[test]
+    fn append_tables_insert_with_their_origin_and_replace_by_key() {
+        let t = table("geo", &["zip", "lat"], &[]);
+        let sql = render_all(&t);
+        assert!(!sql.merge.contains("ON CONFLICT"), "{}", sql.merge);
+        assert!(sql.merge.contains("\"load_origin_id\""), "{}", sql.merge);
+        assert!(sql.replace_append.is_some());
+        assert!(sql.dedupe.is_none() && sql.forget_superseded_pending.is_none());
+        assert!(sql.release_resolved.contains("s.\"load_origin_id\"::text || ':' || s.line_no::text"));
+    }
+
+    #[test]
+    fn self_reference_looks_in_the_stage_and_composite_keys_match_pairwise() {
+        let mut t = table("employee", &["employee_id", "reports_to"], &["employee_id"]);
+        t.foreign_keys.push(ForeignKey {
+            name: "employee_reports_to_fkey".into(),
+            columns: vec!["reports_to".into()],
+            references: "employee".into(),
+            referenced_columns: vec!["employee_id".into()],
+        });
+        let hold = render_all(&t).hold_orphans.unwrap();
         assert!(
-            TableSql::new(t, "s", &all)
-                .unwrap()
-                .merge
-                .contains("DO NOTHING")
+            hold.contains("FROM stage_rows AS p WHERE p.\"employee_id\" = s.\"reports_to\""),
+            "{hold}"
+        );
+        let mut line = table("line", &["order_id", "product_id", "n"], &["order_id", "n"]);
+        line.foreign_keys.push(ForeignKey {
+            name: "line_fkey".into(),
+            columns: vec!["order_id".into(), "product_id".into()],
+            references: "offer".into(),
+            referenced_columns: vec!["o_id".into(), "p_id".into()],
+        });
+        let hold = render_all(&line).hold_orphans.unwrap();
+        assert!(
+            hold.contains("p.\"o_id\" = s.\"order_id\" AND p.\"p_id\" = s.\"product_id\""),
+            "{hold}"
         );
     }
 
     #[test]
-    fn self_reference_looks_in_the_stage() {
-        let t = table("employee").unwrap();
-        let all: Vec<&'static Column> = t.columns.iter().collect();
-        let hold = TableSql::new(t, "stage_rows", &all)
-            .unwrap()
-            .hold_orphans
-            .unwrap();
-        assert!(
-            hold.contains("FROM stage_rows AS p WHERE p.employee_id = s.reports_to"),
-            "{hold}"
-        );
+    fn checks_render_one_reject_statement_each() {
+        let mut t = table("track", &["ms"], &["ms"]);
+        t.checks.push(CheckConstraint {
+            name: "track_ms_check".into(),
+            expression: "(ms >= 0)".into(),
+        });
+        let sql = render_all(&t);
+        assert_eq!(sql.checks.len(), 1);
+        assert!(sql.checks[0].reject.contains("WHERE ((ms >= 0)) IS FALSE"), "{}", sql.checks[0].reject);
     }
 }

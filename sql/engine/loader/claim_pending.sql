@@ -3,4 +3,4 @@ INSERT INTO {stage} (line_no, {columns})
 SELECT p.line_no, {r_columns}
 FROM etl.pending_row AS p,
      LATERAL jsonb_populate_record(NULL::{stage}, p.row_data) AS r
-WHERE p.table_name = '{table}'
+WHERE p.schema_name = {schema_literal} AND p.table_name = {table_literal}

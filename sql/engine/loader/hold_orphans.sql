@@ -7,15 +7,16 @@ WITH orphans AS (
     WHERE {orphan_condition}
     RETURNING s.*
 )
-INSERT INTO etl.pending_row AS p (table_name, row_key, row_data, load_id, line_no, missing)
-SELECT '{table}',
+INSERT INTO etl.pending_row AS p (schema_name, table_name, row_key, row_data, load_id, line_no, missing)
+SELECT {schema_literal},
+       {table_literal},
        {row_key},
        to_jsonb(o) - 'line_no',
        $1,
        o.line_no,
        {missing_reason}
 FROM orphans AS o
-ON CONFLICT (table_name, row_key) DO UPDATE
+ON CONFLICT (schema_name, table_name, row_key) DO UPDATE
 SET row_data = EXCLUDED.row_data,
     load_id = EXCLUDED.load_id,
     line_no = EXCLUDED.line_no,

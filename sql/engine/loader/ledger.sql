@@ -10,20 +10,20 @@ SELECT load_id, status FROM etl.load WHERE bucket = $1 AND object_key = $2 AND e
 -- name: loaded_sequencers
 SELECT sequencer FROM etl.load WHERE bucket = $1 AND object_key = $2 AND status = 'loaded' AND sequencer IS NOT NULL
 -- name: start_load
-INSERT INTO etl.load (bucket, object_key, version_id, etag, sequencer, size_bytes, table_name, status, started_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, 'loaded', clock_timestamp())
+INSERT INTO etl.load (bucket, object_key, version_id, etag, sequencer, size_bytes, schema_name, table_name, status, started_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'loaded', clock_timestamp())
 RETURNING load_id
 -- name: finish_load
 UPDATE etl.load
 SET rows_read = $2, rows_inserted = $3, rows_updated = $4, rows_unchanged = $5,
-    rows_rejected = $6, rows_pending = $7, rows_resolved = $8, finished_at = clock_timestamp()
+    rows_rejected = $6, rows_pending = $7, rows_resolved = $8, rows_replaced = $9, finished_at = clock_timestamp()
 WHERE load_id = $1
 -- name: fail_load
 UPDATE etl.load
 SET status = 'failed', error = $2, rows_read = 0, rows_inserted = 0, rows_updated = 0, rows_unchanged = 0,
-    rows_rejected = 0, rows_pending = 0, rows_resolved = 0, finished_at = clock_timestamp()
+    rows_rejected = 0, rows_pending = 0, rows_resolved = 0, rows_replaced = 0, finished_at = clock_timestamp()
 WHERE load_id = $1
 -- name: pending_exists
-SELECT EXISTS (SELECT 1 FROM etl.pending_row WHERE table_name = $1)
+SELECT EXISTS (SELECT 1 FROM etl.pending_row WHERE schema_name = $1 AND table_name = $2)
 -- name: create_rejected_stage
 CREATE TEMPORARY TABLE rejected_stage (line_no bigint, column_name text, reason text, raw_record text) ON COMMIT DROP

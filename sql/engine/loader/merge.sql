@@ -1,9 +1,10 @@
--- Insert new rows, update rows whose values differ, leave identical rows
--- untouched; what changed is stamped with this load's batch id ($1).
--- Only the columns the file carries are compared and updated.
+-- Upsert tables: insert new rows, update rows whose values differ, leave
+-- identical rows untouched; append tables: insert every row. What changed is
+-- stamped with this load's batch id ($1). Only the columns the file carries
+-- are written.
 WITH merged AS (
-    INSERT INTO chinook.{table} AS target ({columns}, load_batch_id)
-    SELECT {columns}, $1 FROM {stage}
+    INSERT INTO {target} AS target ({insert_columns})
+    SELECT {select_values} FROM {stage}
     {on_conflict}
     RETURNING (xmax = 0) AS inserted
 )

@@ -11,3 +11,6 @@ ALTER TABLE etl.pending_row ALTER COLUMN schema_name SET NOT NULL;
 ALTER TABLE etl.pending_row DROP CONSTRAINT pending_row_pkey;
 ALTER TABLE etl.pending_row ADD PRIMARY KEY (schema_name, table_name, row_key);
 CREATE INDEX pending_row_load_id_idx ON etl.pending_row (load_id);
+
+-- Append tables: rows a new version of the same key replaced.
+ALTER TABLE etl.load ADD COLUMN rows_replaced bigint NOT NULL DEFAULT 0;

@@ -1,0 +1,207 @@
+//! From the stage into the table, under the merge lock: CHECK constraints
+//! (set-based, rows rejected by name), orphans held as pending rows, repeated
+//! keys, the merge itself, and the retry of every table's pending rows.
+
+use postgres_types::ToSql;
+use starlift_domain::catalog::Catalog;
+use tokio_postgres::Transaction;
+use tokio_postgres::error::SqlState;
+
+use crate::ledger::{db, ledger};
+use crate::load::{Failure, ObjectRef, classify};
+use crate::reader::{self, ParseStats};
+use crate::table_sql::TableSql;
+use crate::TransientError;
+
+/// Counts of one merge.
+#[derive(Debug, Default)]
+pub(crate) struct Counts {
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub pending: u64,
+    pub resolved: u64,
+    /// Append tables: rows earlier versions of the key gave, now replaced.
+    pub replaced: u64,
+    /// Rows that left the stage as rejects (CHECK violations, repeated keys).
+    pub rejected_in_sql: u64,
+}
+
+/// Rejects the staged rows that violate a CHECK constraint, naming it.
+pub(crate) async fn reject_checks(
+    tx: &Transaction<'_>,
+    object: &ObjectRef,
+    sql: &TableSql,
+    stats: &mut ParseStats,
+) -> Result<u64, Failure> {
+    let mut rejected = 0;
+    for check in &sql.checks {
+        let rows = tx
+            .query(check.reject.as_str(), &[])
+            .await
+            .map_err(|e| classify(object, e))?;
+        rejected += rows.len() as u64;
+        let reason = format!(
+            "violates check constraint {}: {}",
+            check.name, check.expression
+        );
+        append_rejects(
+            object,
+            stats,
+            rows.iter()
+                .map(|row| (row.get::<_, i64>(0), reason.clone(), row.get::<_, String>(1))),
+        )?;
+    }
+    Ok(rejected)
+}
+
+fn append_rejects(
+    object: &ObjectRef,
+    stats: &mut ParseStats,
+    rows: impl Iterator<Item = (i64, String, String)>,
+) -> Result<(), Failure> {
+    reader::append_rejects(
+        stats,
+        rows.map(|(line, reason, raw)| (u64::try_from(line).unwrap_or(0), None, reason, raw)),
+    )
+    .map_err(|source| {
+        Failure::Transient(TransientError::Io {
+            key: object.key.clone(),
+            source,
+        })
+    })
+}
+
+/// Merges the stage. A key repeated within the file (neither the hold nor
+/// the merge can touch a row twice): the last line wins, the others are
+/// reported, and the attempt runs again from its savepoint.
+pub(crate) async fn merge_staged(
+    tx: &Transaction<'_>,
+    object: &ObjectRef,
+    sql: &TableSql,
+    stats: &mut ParseStats,
+    load_id: i64,
+) -> Result<Counts, Failure> {
+    tx.batch_execute("SAVEPOINT merge_attempt")
+        .await
+        .map_err(db(object))?;
+    match attempt(tx, object, sql, load_id).await {
+        Ok(counts) => Ok(counts),
+        Err(error) if error.code() == Some(&SqlState::CARDINALITY_VIOLATION) => {
+            let Some(dedupe) = &sql.dedupe else {
+                return Err(classify(object, error));
+            };
+            tx.batch_execute("ROLLBACK TO SAVEPOINT merge_attempt")
+                .await
+                .map_err(db(object))?;
+            let duplicates = tx
+                .query(dedupe.as_str(), &[])
+                .await
+                .map_err(|e| classify(object, e))?;
+            append_rejects(
+                object,
+                stats,
+                duplicates.iter().map(|row| {
+                    let kept: i64 = row.get(1);
+                    (
+                        row.get::<_, i64>(0),
+                        format!("duplicate primary key: line {kept} has the same key and is loaded instead"),
+                        row.get::<_, String>(2),
+                    )
+                }),
+            )?;
+            let mut counts = attempt(tx, object, sql, load_id)
+                .await
+                .map_err(|e| classify(object, e))?;
+            counts.rejected_in_sql += duplicates.len() as u64;
+            Ok(counts)
+        }
+        Err(error) => Err(classify(object, error)),
+    }
+}
+
+/// Holds orphans back, replaces an append key's earlier rows, merges.
+async fn attempt(
+    tx: &Transaction<'_>,
+    object: &ObjectRef,
+    sql: &TableSql,
+    load_id: i64,
+) -> Result<Counts, tokio_postgres::Error> {
+    let mut counts = Counts::default();
+    if let Some(hold) = &sql.hold_orphans {
+        counts.pending += until_stable(tx, hold, &[&load_id], sql.self_referencing).await?;
+    }
+    if let Some(replace) = &sql.replace_append {
+        counts.replaced = tx
+            .execute(replace.as_str(), &[&object.bucket, &object.key, &load_id])
+            .await?;
+    }
+    if let Some(forget) = &sql.forget_superseded_pending {
+        tx.execute(forget.as_str(), &[]).await?;
+    }
+    let merged = tx.query_one(sql.merge.as_str(), &[&load_id]).await?;
+    counts.inserted = u64::try_from(merged.get::<_, i64>(0)).unwrap_or(0);
+    counts.updated = u64::try_from(merged.get::<_, i64>(1)).unwrap_or(0);
+    Ok(counts)
+}
+
+/// Runs a statement that moves orphan rows aside until it moves none, and
+/// returns how many it moved in all. Moving a row aside can orphan others
+/// only through a self reference, so other tables need one pass.
+async fn until_stable(
+    tx: &Transaction<'_>,
+    statement: &str,
+    params: &[&(dyn ToSql + Sync)],
+    self_referencing: bool,
+) -> Result<u64, tokio_postgres::Error> {
+    let mut moved = 0;
+    loop {
+        let now = tx.execute(statement, params).await?;
+        moved += now;
+        if now == 0 || !self_referencing {
+            return Ok(moved);
+        }
+    }
+}
+
+/// Retries every table's pending rows in foreign-key order; rows whose parents
+/// have now arrived move into their tables, stamped with this load's batch.
+pub(crate) async fn resolve_pending(
+    tx: &Transaction<'_>,
+    object: &ObjectRef,
+    catalog: &Catalog,
+    load_id: i64,
+) -> Result<u64, Failure> {
+    let mut resolved = 0;
+    for table in catalog.load_order() {
+        let exists: bool = tx
+            .query_one(ledger("pending_exists")?, &[&table.schema, &table.name])
+            .await
+            .map_err(|e| classify(object, e))?
+            .get(0);
+        if !exists {
+            continue;
+        }
+        let sql = TableSql::for_pending(table)
+            .map_err(|e| Failure::Transient(TransientError::Internal(e.to_string())))?;
+        tx.batch_execute(&sql.create_stage)
+            .await
+            .map_err(|e| classify(object, e))?;
+        tx.execute(sql.claim_pending.as_str(), &[])
+            .await
+            .map_err(|e| classify(object, e))?;
+        if let Some(drop_orphans) = &sql.drop_orphans {
+            until_stable(tx, drop_orphans, &[], sql.self_referencing)
+                .await
+                .map_err(|e| classify(object, e))?;
+        }
+        tx.execute(sql.merge.as_str(), &[&load_id])
+            .await
+            .map_err(|e| classify(object, e))?;
+        resolved += tx
+            .execute(sql.release_resolved.as_str(), &[])
+            .await
+            .map_err(|e| classify(object, e))?;
+    }
+    Ok(resolved)
+}
