@@ -2,28 +2,22 @@
 //!
 //! Rules (DESIGN.md, "CSV contract"): header names match case-insensitively
 //! and in any order; a missing required column rejects the file; an unknown
-//! extra column is ignored with a warning; an empty field is NULL; dates in
-//! three forms; money exact with at most two decimals; every error names the
-//! line, the column and the reason.
+//! extra column is ignored with a warning; an empty field is NULL; every
+//! column type parses exactly (see [`parse_field`]): nothing is rounded,
+//! truncated or guessed; every error names the line, the column and the
+//! reason.
+
+mod datetime;
+mod parse;
+mod value;
 
 use std::fmt;
-use std::str::FromStr;
 
-use chrono::{NaiveDate, NaiveDateTime};
-use rust_decimal::Decimal;
+use crate::catalog::{Column, Table, normalize_name};
 
-use crate::catalog::{Column, ColumnType, Table, normalize_name};
-
-/// A validated value, typed per the catalog.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    Null,
-    Int(i32),
-    BigInt(i64),
-    Text(String),
-    Money(Decimal),
-    Timestamp(NaiveDateTime),
-}
+pub use datetime::{parse_date, parse_time, parse_timestamp, parse_timestamptz};
+pub use parse::{parse_field, parse_numeric};
+pub use value::Value;
 
 /// Why the header of a file cannot be used. Rejects the whole file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -214,112 +208,10 @@ pub fn validate_record<F: AsRef<[u8]>>(
     }
 }
 
-/// Parses one raw field for `column`. The error is the reason, for a [`FieldError`].
-pub fn parse_field(column: &Column, raw: &[u8]) -> Result<Value, String> {
-    let text = std::str::from_utf8(raw).map_err(|e| {
-        format!(
-            "not valid UTF-8 (byte {} of the field)",
-            e.valid_up_to() + 1
-        )
-    })?;
-    if text.is_empty() {
-        return if column.nullable {
-            Ok(Value::Null)
-        } else {
-            Err("required value is missing (empty field)".to_string())
-        };
-    }
-    let value = match column.ty {
-        ColumnType::Text | ColumnType::Varchar(_) => {
-            if text.contains('\0') {
-                return Err("text contains a NUL character".to_string());
-            }
-            Value::Text(text.to_string())
-        }
-        ColumnType::Integer => {
-            let trimmed = text.trim();
-            let n =
-                i64::from_str(trimmed).map_err(|_| format!("not an integer: {}", quote(text)))?;
-            Value::Int(
-                i32::try_from(n).map_err(|_| format!("integer out of range: {}", quote(text)))?,
-            )
-        }
-        ColumnType::BigInt => {
-            let trimmed = text.trim();
-            Value::BigInt(
-                i64::from_str(trimmed)
-                    .map_err(|_| format!("not an integer (or out of range): {}", quote(text)))?,
-            )
-        }
-        ColumnType::Numeric { .. } => Value::Money(parse_money(text)?),
-        ColumnType::Timestamp => Value::Timestamp(parse_timestamp(text)?),
-        other => return Err(format!("type {other} is not supported yet")),
-    };
-    Ok(value)
-}
-
-/// Largest magnitude `numeric(10,2)` holds: 99,999,999.99.
-const MONEY_LIMIT: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 1);
-
-/// Exact decimal with at most two decimal places and at most 8 integer digits.
-pub fn parse_money(text: &str) -> Result<Decimal, String> {
-    let trimmed = text.trim();
-    let parsed = Decimal::from_str_exact(trimmed)
-        .map_err(|_| format!("not a decimal number: {}", quote(text)))?;
-    let normalized = parsed.normalize();
-    if normalized.scale() > 2 {
-        return Err(format!("more than 2 decimal places: {}", quote(text)));
-    }
-    if normalized.abs() >= MONEY_LIMIT {
-        return Err(format!(
-            "amount out of range for numeric(10,2): {}",
-            quote(text)
-        ));
-    }
-    let mut exact = normalized;
-    exact.rescale(2);
-    Ok(exact)
-}
-
-/// `YYYY-MM-DD`, `YYYY-MM-DD HH:MM:SS`, or `YYYY-MM-DDTHH:MM:SS[.fff][Z]`.
-pub fn parse_timestamp(text: &str) -> Result<NaiveDateTime, String> {
-    let trimmed = text.trim();
-    let invalid = || {
-        format!(
-            "not a date (expected YYYY-MM-DD, YYYY-MM-DD HH:MM:SS or YYYY-MM-DDTHH:MM:SS[.fff][Z]): {}",
-            quote(text)
-        )
-    };
-    if trimmed.len() == 10 {
-        return NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
-            .ok()
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .ok_or_else(invalid);
-    }
-    if trimmed.len() > 10 && trimmed.as_bytes()[10] == b' ' {
-        return NaiveDateTime::parse_from_str(trimmed, "%Y-%m-%d %H:%M:%S").map_err(|_| invalid());
-    }
-    if trimmed.len() > 10 && trimmed.as_bytes()[10] == b'T' {
-        let without_zone = trimmed.strip_suffix('Z').unwrap_or(trimmed);
-        return NaiveDateTime::parse_from_str(without_zone, "%Y-%m-%dT%H:%M:%S%.f")
-            .map_err(|_| invalid());
-    }
-    Err(invalid())
-}
-
-fn quote(text: &str) -> String {
-    const MAX: usize = 60;
-    if text.chars().count() > MAX {
-        let head: String = text.chars().take(MAX).collect();
-        format!("{head:?}…")
-    } else {
-        format!("{text:?}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::ColumnType;
     use crate::catalog::fixtures::column;
 
     /// Chinook-shaped tables, built by hand (no database here).
@@ -332,7 +224,10 @@ mod tests {
         let t = match name {
             "artist" => crate::catalog::fixtures::table(
                 "artist",
-                vec![column("artist_id", Integer, false), column("name", Text, true)],
+                vec![
+                    column("artist_id", Integer, false),
+                    column("name", Text, true),
+                ],
                 &["artist_id"],
             ),
             "invoice_line" => crate::catalog::fixtures::table(
@@ -441,7 +336,7 @@ mod tests {
     #[test]
     fn valid_record_parses_to_typed_values() {
         let values = validate_record(&line_map(), &["1", "2", "3", "0.99", "1"], 2).unwrap();
-        assert_eq!(values[3], Value::Money(Decimal::new(99, 2)));
+        assert_eq!(values[3], Value::Numeric(rust_decimal::Decimal::new(99, 2)));
         assert_eq!(values[4], Value::Int(1));
     }
 
@@ -488,88 +383,5 @@ mod tests {
         assert!(validate_record(&map, &["2147483648", "2", "3", "0.99", "1"], 2).is_err());
         assert!(validate_record(&map, &["2147483647", "2", "3", "0.99", "1"], 2).is_ok());
         assert!(validate_record(&map, &["1.5", "2", "3", "0.99", "1"], 2).is_err());
-    }
-
-    #[test]
-    fn money_is_exact() {
-        assert_eq!(parse_money("0.99").unwrap().to_string(), "0.99");
-        assert_eq!(parse_money("1").unwrap().to_string(), "1.00");
-        assert_eq!(parse_money("1.990").unwrap().to_string(), "1.99");
-        assert_eq!(
-            parse_money("99999999.99").unwrap().to_string(),
-            "99999999.99"
-        );
-        assert!(parse_money("100000000.00").is_err());
-        assert!(parse_money("0.995").is_err());
-        assert!(parse_money("1e3").is_err());
-        assert!(parse_money("abc").is_err());
-        assert!(parse_money("NaN").is_err());
-    }
-
-    #[test]
-    fn three_date_forms_parse() {
-        let midnight = NaiveDate::from_ymd_opt(2021, 1, 2)
-            .unwrap()
-            .and_hms_opt(0, 0, 0)
-            .unwrap();
-        assert_eq!(parse_timestamp("2021-01-02").unwrap(), midnight);
-        assert_eq!(parse_timestamp("2021-01-02 00:00:00").unwrap(), midnight);
-        assert_eq!(parse_timestamp("2021-01-02T00:00:00").unwrap(), midnight);
-        assert_eq!(parse_timestamp("2021-01-02T00:00:00Z").unwrap(), midnight);
-        let fractional = parse_timestamp("2021-01-02T03:04:05.250Z").unwrap();
-        assert_eq!(fractional.and_utc().timestamp_subsec_millis(), 250);
-    }
-
-    #[test]
-    fn bad_dates_are_rejected() {
-        for bad in [
-            "2021-02-30",
-            "02/01/2021",
-            "2021-01-02 25:00:00",
-            "2021-01-02T00:00:00+02:00",
-            "yesterday",
-            "2021-1-2",
-        ] {
-            assert!(parse_timestamp(bad).is_err(), "{bad} must not parse");
-        }
-    }
-}
-
-mod to_sql {
-    use bytes::BytesMut;
-    use postgres_types::{IsNull, ToSql, Type, to_sql_checked};
-
-    use super::Value;
-
-    /// Values bind to the column types of the catalog (see `ColumnType::sql_type`).
-    impl ToSql for Value {
-        fn to_sql(
-            &self,
-            ty: &Type,
-            out: &mut BytesMut,
-        ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-            match self {
-                Value::Null => Ok(IsNull::Yes),
-                Value::Int(v) => v.to_sql(ty, out),
-                Value::BigInt(v) => v.to_sql(ty, out),
-                Value::Text(v) => v.to_sql(ty, out),
-                Value::Money(v) => v.to_sql(ty, out),
-                Value::Timestamp(v) => v.to_sql(ty, out),
-            }
-        }
-
-        fn accepts(ty: &Type) -> bool {
-            matches!(
-                *ty,
-                Type::INT4
-                    | Type::INT8
-                    | Type::TEXT
-                    | Type::VARCHAR
-                    | Type::NUMERIC
-                    | Type::TIMESTAMP
-            )
-        }
-
-        to_sql_checked!();
     }
 }
