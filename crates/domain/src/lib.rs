@@ -4,8 +4,10 @@
 pub mod catalog;
 pub mod config;
 pub mod db;
+pub mod dialect;
 pub mod migrate;
 pub mod pack;
+pub mod records;
 pub mod routing;
 pub mod sql;
 pub mod validate;
