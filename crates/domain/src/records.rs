@@ -26,12 +26,12 @@
 //! `;` tab `|`, in that order) splits the header (respecting quotes) and
 //! scores the number of fields whose [`normalize_name`] equals one of the
 //! expected column names'. The best score wins. When the best score is 0,
-//! or several candidates reach it with different splits, the candidate
-//! that splits the header into the most fields wins (among the tied ones;
-//! among all when nothing matched); remaining ties go to the earlier
-//! candidate. A header that is one matching name splits the same whichever
-//! the delimiter, so it reads as comma-separated. Only the header's first
-//! MiB is looked at.
+//! or several candidates reach it with different splits, the one of them
+//! that splits the header into the most fields wins; a remaining tie goes
+//! to the earlier candidate. A header that is one matching name splits the
+//! same whatever the delimiter, so it reads as comma-separated (give the
+//! delimiter if its rows hold commas). Empty lines before the header are
+//! skipped; only the header's first MiB is looked at.
 //!
 //! # Quoting
 //! The quote character (configurable, or none) encloses a field; inside it
