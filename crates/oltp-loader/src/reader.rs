@@ -5,7 +5,11 @@
 use std::io::{BufReader, Read};
 
 use starlift_domain::catalog::Table;
-use starlift_domain::validate::{HeaderError, HeaderMap, Value, match_header, validate_record};
+use starlift_domain::dialect::{Dialect, DialectError};
+use starlift_domain::records::{self, ReadFailure, Record, RecordReader};
+use starlift_domain::validate::{
+    FieldError, HeaderError, HeaderMap, Value, match_header, validate_record,
+};
 use tokio::sync::{mpsc, oneshot};
 
 /// Rows per batch sent to the COPY task.
@@ -21,8 +25,10 @@ pub type StagedRow = (i64, Vec<Value>);
 pub enum FileError {
     #[error("{0}")]
     Header(#[from] HeaderError),
-    #[error("the header row is not UTF-8 text (is this a CSV file?)")]
-    HeaderNotUtf8,
+    #[error("{0}")]
+    Csv(#[from] records::FileError),
+    #[error("{0}")]
+    Dialect(#[from] DialectError),
     #[error("not valid gzip data: {0}")]
     BadCompression(String),
 }
@@ -106,21 +112,6 @@ fn new_reject_file() -> std::io::Result<tempfile::NamedTempFile> {
     Ok(file)
 }
 
-/// The record as CSV text again, for the reject report.
-fn raw_record(record: &csv::ByteRecord) -> String {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    let text = writer
-        .write_byte_record(record)
-        .ok()
-        .and_then(|_| writer.into_inner().ok())
-        .unwrap_or_default();
-    String::from_utf8_lossy(&text)
-        .trim_end_matches('\n')
-        .to_string()
-}
-
 fn classify_io(error: std::io::Error, line: u64, gzip: bool) -> ParseEnd {
     if gzip && matches!(error.kind(), std::io::ErrorKind::InvalidData) {
         ParseEnd::File(FileError::BadCompression(error.to_string()))
@@ -132,43 +123,28 @@ fn classify_io(error: std::io::Error, line: u64, gzip: bool) -> ParseEnd {
     }
 }
 
-/// Drops the CR of a CRLF record terminator from the last field.
-fn strip_carriage_return(record: &mut csv::ByteRecord) {
-    let Some(last) = record.len().checked_sub(1) else {
-        return;
-    };
-    let Some(field) = record.get(last) else {
-        return;
-    };
-    if field.last() == Some(&b'\r') {
-        let fields: Vec<Vec<u8>> = record
-            .iter()
-            .enumerate()
-            .map(|(i, f)| {
-                if i == last {
-                    f[..f.len() - 1].to_vec()
-                } else {
-                    f.to_vec()
-                }
-            })
-            .collect();
-        record.clear();
-        for field in &fields {
-            record.push_field(field);
-        }
+fn read_failure(failure: ReadFailure, line: u64, gzip: bool) -> ParseEnd {
+    match failure {
+        ReadFailure::File(error) => ParseEnd::File(error.into()),
+        ReadFailure::Io(io) => classify_io(io, line, gzip),
     }
 }
 
-/// The physical line a record starts on. The crate's start position can lag
-/// behind blank lines it skipped; the line after the record, less the
-/// record's own newlines, is exact when the record ended with a newline.
-fn record_line(record: &csv::ByteRecord, line_after: u64) -> u64 {
-    let start = record.position().map_or(0, csv::Position::line);
-    let embedded = record
-        .iter()
-        .map(|f| f.iter().filter(|b| **b == b'\n').count() as u64)
-        .sum::<u64>();
-    start.max(line_after.saturating_sub(1 + embedded))
+/// Opens the CSV: dialect from `options` (the pack's, then the file's),
+/// encoding, delimiter and header, matched against `table`.
+fn open<R: Read>(
+    input: R,
+    table: &'static Table,
+    options: &[(String, String)],
+    gzip: bool,
+) -> Result<(RecordReader<BufReader<R>>, HeaderMap), ParseEnd> {
+    let dialect = Dialect::from_options(options.iter().map(|(n, v)| (n, v)))
+        .map_err(|e| ParseEnd::File(e.into()))?;
+    let columns: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+    let reader = RecordReader::new(BufReader::with_capacity(256 * 1024, input), &dialect, &columns)
+        .map_err(|failure| read_failure(failure, 1, gzip))?;
+    let map = match_header(table, reader.header()).map_err(|e| ParseEnd::File(e.into()))?;
+    Ok((reader, map))
 }
 
 /// Parses `input` as a CSV for `table`. The header verdict arrives on
@@ -176,86 +152,47 @@ fn record_line(record: &csv::ByteRecord, line_after: u64) -> u64 {
 pub fn parse<R: Read>(
     input: R,
     table: &'static Table,
-    _options: &[(String, String)],
+    options: &[(String, String)],
     gzip: bool,
     header_tx: oneshot::Sender<Result<HeaderMap, FileError>>,
     rows_tx: mpsc::Sender<Vec<StagedRow>>,
 ) -> ParseEnd {
-    // Records end at `\n` only; a CR before it is dropped below. With the
-    // default CRLF terminator the crate's line numbers lag by one on CRLF files.
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_reader(BufReader::with_capacity(256 * 1024, input));
-    let mut record = csv::ByteRecord::new();
-    let header = match reader.read_byte_record(&mut record) {
-        Ok(true) => {
-            strip_carriage_return(&mut record);
-            let names: Result<Vec<String>, _> = record
-                .iter()
-                .map(|f| std::str::from_utf8(f).map(str::to_string))
-                .collect();
-            match names {
-                Ok(names) => match_header(table, &names).map_err(FileError::from),
-                Err(_) => Err(FileError::HeaderNotUtf8),
+    let (mut reader, map) = match open(input, table, options, gzip) {
+        Ok(opened) => opened,
+        Err(end) => {
+            if let ParseEnd::File(error) = &end {
+                let _ = header_tx.send(Err(error.clone()));
             }
-        }
-        Ok(false) => Err(FileError::Header(HeaderError::Empty)),
-        Err(error) => {
-            return match error.into_kind() {
-                csv::ErrorKind::Io(io) => {
-                    let end = classify_io(io, 1, gzip);
-                    if let ParseEnd::File(file_error) = &end {
-                        let _ = header_tx.send(Err(file_error.clone()));
-                    }
-                    end
-                }
-                other => {
-                    let file_error = FileError::BadCompression(format!("{other:?}"));
-                    let _ = header_tx.send(Err(file_error.clone()));
-                    ParseEnd::File(file_error)
-                }
-            };
-        }
-    };
-    let map = match header {
-        Ok(map) => map,
-        Err(error) => {
-            let _ = header_tx.send(Err(error.clone()));
-            return ParseEnd::File(error);
+            return end;
         }
     };
     if header_tx.send(Ok(map.clone())).is_err() {
         return ParseEnd::Abandoned;
     }
-
     let mut spool = RejectSpool::new();
     let mut rows_read = 0u64;
     let mut batch: Vec<StagedRow> = Vec::with_capacity(BATCH_ROWS);
+    let mut record = Record::default();
     loop {
-        let more = match reader.read_byte_record(&mut record) {
-            Ok(more) => more,
-            Err(error) => {
-                let line = reader.position().line();
-                return match error.into_kind() {
-                    csv::ErrorKind::Io(io) => classify_io(io, line, gzip),
-                    other => ParseEnd::File(FileError::BadCompression(format!("{other:?}"))),
-                };
-            }
-        };
-        if !more {
-            break;
-        }
-        strip_carriage_return(&mut record);
-        let line = record_line(&record, reader.position().line());
-        // A blank line (a lone field with nothing in it) is not a record.
-        if record.len() == 1 && record.get(0).is_some_and(<[u8]>::is_empty) && map.width > 1 {
-            continue;
+        match reader.read(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(failure) => return read_failure(failure, reader.line(), gzip),
         }
         rows_read += 1;
-        let fields: Vec<&[u8]> = record.iter().collect();
-        match validate_record(&map, &fields, line) {
+        let line = record.line();
+        let verdict = match record.problem() {
+            Some(problem) => Err(vec![FieldError {
+                line,
+                column: map.names.get(problem.field()).cloned(),
+                reason: problem.to_string(),
+            }]),
+            None => {
+                let fields: Vec<&[u8]> = record.fields().collect();
+                validate_record(&map, &fields, line)
+            }
+        };
+        match verdict {
             Ok(values) => {
                 batch.push((i64::try_from(line).unwrap_or(i64::MAX), values));
                 if batch.len() == BATCH_ROWS {
@@ -267,7 +204,7 @@ pub fn parse<R: Read>(
             }
             Err(errors) => {
                 spool.count += 1;
-                let raw = raw_record(&record);
+                let raw = record.raw_text();
                 for error in errors {
                     if let Err(io) = spool.push(error.line, error.column.as_deref(), &error.reason, &raw) {
                         return ParseEnd::Read(ReadError { line, source: io });
