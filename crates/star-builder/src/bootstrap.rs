@@ -287,6 +287,7 @@ impl fmt::Debug for MasterCredentials {
 /// TLS verify-full against `DB_SSL_ROOT_CERT`.
 pub async fn run(
     request: BootstrapRequest,
+    oltp_schema: &str,
     aws: Option<&aws_config::SdkConfig>,
 ) -> Result<BootstrapReport, BootstrapError> {
     request.validate()?;
@@ -300,7 +301,7 @@ pub async fn run(
         }
     };
     let secrets = aws_sdk_secretsmanager::Client::new(aws);
-    run_with(request, &secrets, &tls).await
+    run_with(request, oltp_schema, &secrets, &tls).await
 }
 
 /// `DB_SSL_ROOT_CERT` as verify-full; the bootstrap never sends the master
@@ -322,6 +323,7 @@ fn tls_from_env() -> Result<TlsMode, BootstrapError> {
 /// local endpoint and a plain-TCP sandbox).
 pub async fn run_with(
     request: BootstrapRequest,
+    oltp_schema: &str,
     secrets: &aws_sdk_secretsmanager::Client,
     tls: &TlsMode,
 ) -> Result<BootstrapReport, BootstrapError> {
@@ -338,7 +340,7 @@ pub async fn run_with(
                 master
             }
         };
-        let report = bootstrap_database(database, &master, tls)
+        let report = bootstrap_database(database, oltp_schema, &master, tls)
             .await
             .map_err(|e| e.in_database(database))?;
         let report = DatabaseReport {
@@ -416,6 +418,7 @@ async fn connect(
 
 async fn bootstrap_database(
     database: &BootstrapDatabase,
+    oltp_schema: &str,
     master: &MasterCredentials,
     tls: &TlsMode,
 ) -> Result<DatabaseReport, BootstrapError> {
@@ -424,7 +427,7 @@ async fn bootstrap_database(
         ensure_database(&maintenance, &database.dbname).await?
     };
     let mut client = connect(database, &database.dbname, master, tls).await?;
-    let roles = apply_roles(&mut client, database.purpose).await?;
+    let roles = apply_roles(&mut client, database.purpose, oltp_schema).await?;
     Ok(DatabaseReport {
         purpose: database.purpose,
         host: database.host.clone(),
@@ -467,10 +470,12 @@ pub async fn ensure_database(client: &Client, dbname: &str) -> Result<bool, Boot
 
 /// Runs [`ROLES_SQL`] for `purpose` in one transaction on `client`, which is
 /// connected as the master user (a CREATEROLE user, superuser or not) to the
-/// target database.
+/// target database. `oltp_schema` is the served pack's schema, which the
+/// loader will own.
 pub async fn apply_roles(
     client: &mut Client,
     purpose: Purpose,
+    oltp_schema: &str,
 ) -> Result<RolesReport, BootstrapError> {
     let transaction = client
         .transaction()
@@ -489,6 +494,13 @@ pub async fn apply_roles(
         )
         .await
         .map_err(BootstrapError::sql("setting starlift.purpose"))?;
+    transaction
+        .query_one(
+            "SELECT set_config('starlift.oltp_schema', $1, true)",
+            &[&oltp_schema],
+        )
+        .await
+        .map_err(BootstrapError::sql("setting starlift.oltp_schema"))?;
     let ours = [LOADER_USER, BUILDER_USER, ANALYST_ROLE];
     let existing = |step: &'static str| {
         let transaction = &transaction;
@@ -507,7 +519,9 @@ pub async fn apply_roles(
     transaction
         .batch_execute(ROLES_SQL)
         .await
-        .map_err(BootstrapError::sql("running sql/engine/bootstrap/0001_roles.sql"))?;
+        .map_err(BootstrapError::sql(
+            "running sql/engine/bootstrap/0001_roles.sql",
+        ))?;
     let after = existing("listing the roles").await?;
     let wanted: &[&str] = match purpose {
         Purpose::Oltp => &[LOADER_USER, BUILDER_USER],

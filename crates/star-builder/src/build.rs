@@ -26,7 +26,7 @@ use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use futures_util::SinkExt;
 use serde::Serialize;
-use starlift_domain::catalog::{LOAD_BATCH_COLUMN, Table, load_order};
+use starlift_domain::catalog::{Catalog, LOAD_BATCH_COLUMN, Table, quote_ident};
 use starlift_domain::sql::{TemplateError, named_statements, render, statement};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, IsolationLevel, Transaction};
@@ -108,8 +108,8 @@ const BUILD_FILES: &[BuildFile] = &[
 
 /// The order a full build reloads the mirror in: the tables in the order the
 /// build files first read them, so each file waits as little as possible.
-fn reload_order() -> Vec<&'static Table> {
-    let mut order: Vec<&'static Table> = Vec::new();
+fn reload_order(catalog: &Catalog) -> Vec<&Table> {
+    let mut order: Vec<&Table> = Vec::new();
     let first_read = BUILD_FILES
         .iter()
         .filter(|f| f.in_full)
@@ -118,8 +118,8 @@ fn reload_order() -> Vec<&'static Table> {
             Reads::Mirror => &[],
         });
     for table in first_read
-        .filter_map(|name| starlift_domain::catalog::table(name))
-        .chain(load_order())
+        .filter_map(|name| catalog.table(name))
+        .chain(catalog.load_order())
     {
         if !order.iter().any(|t| t.name == table.name) {
             order.push(table);
@@ -240,7 +240,9 @@ impl Statements {
 /// `mirror_reload.sql`): the chinook columns in table order with
 /// `load_batch_id` last, as in `mirror.<table>` and `stage_<table>`.
 struct TableSql {
-    name: &'static str,
+    name: String,
+    /// The OLTP schema, quoted.
+    schema: String,
     columns: String,
     column_definitions: String,
     primary_key: String,
@@ -250,11 +252,11 @@ struct TableSql {
 }
 
 impl TableSql {
-    fn new(table: &'static Table) -> Self {
+    fn new(table: &Table) -> Self {
         let columns: Vec<&str> = table
             .columns
             .iter()
-            .map(|c| c.sql_name)
+            .map(|c| c.name.as_str())
             .chain([LOAD_BATCH_COLUMN])
             .collect();
         let column_definitions: Vec<String> = table
@@ -262,14 +264,14 @@ impl TableSql {
             .iter()
             .map(|c| {
                 let not_null = if c.nullable { "" } else { " NOT NULL" };
-                format!("{} {}{not_null}", c.sql_name, c.ty.sql_type())
+                format!("{} {}{not_null}", c.name, c.ty.sql_type())
             })
             .chain([format!("{LOAD_BATCH_COLUMN} bigint NOT NULL")])
             .collect();
         let non_key: Vec<&str> = columns
             .iter()
             .copied()
-            .filter(|c| !table.primary_key.contains(c))
+            .filter(|c| !table.primary_key.iter().any(|k| k == c))
             .collect();
         let list = |format_column: &dyn Fn(&str) -> String| {
             non_key
@@ -279,7 +281,8 @@ impl TableSql {
                 .join(", ")
         };
         Self {
-            name: table.name,
+            name: table.name.clone(),
+            schema: quote_ident(&table.schema),
             columns: columns.join(", "),
             column_definitions: column_definitions.join(", "),
             primary_key: table.primary_key.join(", "),
@@ -289,9 +292,10 @@ impl TableSql {
         }
     }
 
-    fn values<'a>(&'a self, batch_list: &'a str) -> [(&'static str, &'a str); 8] {
+    fn values<'a>(&'a self, batch_list: &'a str) -> [(&'static str, &'a str); 9] {
         [
-            ("table", self.name),
+            ("table", &self.name),
+            ("schema", &self.schema),
             ("columns", &self.columns),
             ("column_definitions", &self.column_definitions),
             ("primary_key", &self.primary_key),
@@ -312,6 +316,7 @@ pub(crate) async fn run(
     let statements = Statements::load();
     let sql = |name: &str| statements.build(name);
     let mode = request.mode;
+    let catalog = builder.catalog().await?;
 
     let mut olap = builder.olap.get().await?;
     let olap = olap.transaction().await.map_err(at("begin (OLAP)"))?;
@@ -341,7 +346,7 @@ pub(crate) async fn run(
         .await
         .map_err(at("begin repeatable read (OLTP)"))?;
     let batch_ids: Vec<i64> = oltp
-        .query_one(sql("pending_batches")?, &[&consumed])
+        .query_one(sql("pending_batches")?, &[&consumed, &catalog.schema])
         .await
         .map_err(|source| {
             if source.code() == Some(&SqlState::UNDEFINED_TABLE) {
@@ -372,8 +377,8 @@ pub(crate) async fn run(
     );
 
     let rows_copied = match mode {
-        Mode::Incremental => incremental(oltp, &olap, &statements, &batch_ids).await?,
-        Mode::Full => full(builder, oltp, &olap, &statements).await?,
+        Mode::Incremental => incremental(oltp, &olap, catalog, &statements, &batch_ids).await?,
+        Mode::Full => full(builder, oltp, &olap, catalog, &statements).await?,
     };
 
     let rows_changed: BTreeMap<String, i64> = olap
@@ -423,6 +428,7 @@ pub(crate) async fn run(
 async fn incremental(
     oltp: Transaction<'_>,
     olap: &Transaction<'_>,
+    catalog: &Catalog,
     statements: &Statements,
     batch_ids: &[i64],
 ) -> Result<BTreeMap<String, u64>, BuildError> {
@@ -432,7 +438,7 @@ async fn incremental(
         .map(i64::to_string)
         .collect::<Vec<_>>()
         .join(",");
-    let tables: Vec<TableSql> = load_order().into_iter().map(TableSql::new).collect();
+    let tables: Vec<TableSql> = catalog.load_order().map(TableSql::new).collect();
     // Round trips add up over eleven tables: the statements that need no
     // stream go in one batch before the COPYs and one after them.
     let each_table = |name: &str| -> Result<String, BuildError> {
@@ -466,7 +472,7 @@ async fn incremental(
                 &render(sql("copy_in_stage")?, &values)?,
             )
             .await
-            .map_err(at(format!("COPY chinook.{}", table.name)))?
+            .map_err(at(format!("COPY {}.{}", table.schema, table.name)))?
         };
         tracing::debug!(
             table = table.name,
@@ -515,6 +521,7 @@ async fn full(
     builder: &Builder,
     oltp: Transaction<'_>,
     olap: &Transaction<'_>,
+    catalog: &Catalog,
     statements: &Statements,
 ) -> Result<BTreeMap<String, u64>, BuildError> {
     olap.batch_execute(FULL_RESET)
@@ -525,7 +532,7 @@ async fn full(
         .batch_execute(statements.reload("settings")?)
         .await
         .map_err(at("reload settings"))?;
-    let order = reload_order();
+    let order = reload_order(catalog);
     // How many tables of `order` the reload has committed.
     let (committed_tx, mut committed) = tokio::sync::watch::channel(0_usize);
 
@@ -555,13 +562,13 @@ async fn full(
                     .await
                     .map_err(|_| BuildError::ReloadIncomplete(name))?;
             }
-            let new: Vec<&'static Table> = order
+            let new: Vec<&Table> = order
                 .iter()
                 .copied()
-                .filter(|t| tables.contains(&t.name) && !viewed.contains(&t.name))
+                .filter(|t| tables.contains(&t.name.as_str()) && !viewed.contains(&t.name.as_str()))
                 .collect();
             stage_views(olap, statements, &new).await?;
-            viewed.extend(new.iter().map(|t| t.name));
+            viewed.extend(new.iter().map(|t| t.name.as_str()));
             run_file(olap, file).await?;
         }
         Ok::<_, BuildError>(viewed)
@@ -570,10 +577,10 @@ async fn full(
     drop(reload);
     oltp.commit().await.map_err(at("end snapshot (OLTP)"))?;
 
-    let rest: Vec<&'static Table> = order
+    let rest: Vec<&Table> = order
         .iter()
         .copied()
-        .filter(|t| !viewed.contains(&t.name))
+        .filter(|t| !viewed.contains(&t.name.as_str()))
         .collect();
     stage_views(olap, statements, &rest).await?;
     olap.batch_execute(statements.reload("attach_constraints")?)
@@ -595,7 +602,7 @@ async fn reload_table(
     reload: &mut Client,
     oltp: &Transaction<'_>,
     statements: &Statements,
-    table: &'static Table,
+    table: &Table,
 ) -> Result<u64, BuildError> {
     let started = Instant::now();
     let table_sql = TableSql::new(table);
@@ -612,7 +619,7 @@ async fn reload_table(
         &render(statements.build("copy_in_mirror")?, &values)?,
     )
     .await
-    .map_err(at(format!("COPY chinook.{}", table.name)))?;
+    .map_err(at(format!("COPY {}.{}", table.schema, table.name)))?;
     transaction
         .batch_execute(&render(statements.reload("analyze")?, &values)?)
         .await
@@ -651,7 +658,7 @@ async fn build_reload_indexes(
 async fn stage_views(
     olap: &Transaction<'_>,
     statements: &Statements,
-    tables: &[&'static Table],
+    tables: &[&Table],
 ) -> Result<(), BuildError> {
     for table in tables {
         let table_sql = TableSql::new(table);
@@ -712,7 +719,127 @@ async fn copy_table(
 
 #[cfg(test)]
 mod tests {
+    use starlift_domain::catalog::{Column, ColumnType, ForeignKey, LoadMode};
+
     use super::*;
+
+    /// Chinook's catalog as its DDL declares it (the columns of the tables
+    /// these tests render in full; key columns elsewhere), built by hand:
+    /// unit tests have no database to read it from.
+    fn chinook() -> Catalog {
+        use ColumnType::{Integer, Numeric, Text, Timestamp};
+        let money = Numeric {
+            precision: Some(10),
+            scale: Some(2),
+        };
+        let table = |name: &str,
+                     columns: &[(&str, ColumnType, bool)],
+                     key: &[&str],
+                     parents: &[(&str, &str)]| Table {
+            schema: "chinook".into(),
+            name: name.into(),
+            columns: columns
+                .iter()
+                .map(|(c, ty, nullable)| Column {
+                    name: (*c).into(),
+                    ty: *ty,
+                    nullable: *nullable,
+                    has_default: false,
+                })
+                .collect(),
+            primary_key: key.iter().map(|k| (*k).into()).collect(),
+            foreign_keys: parents
+                .iter()
+                .map(|(column, parent)| ForeignKey {
+                    name: format!("{name}_{column}_fkey"),
+                    columns: vec![(*column).into()],
+                    references: (*parent).into(),
+                    referenced_columns: vec![(*column).into()],
+                })
+                .collect(),
+            checks: Vec::new(),
+            mode: LoadMode::Upsert,
+            aliases: Vec::new(),
+        };
+        let id = |c: &'static str| (c, Integer, false);
+        Catalog::new(
+            "chinook".into(),
+            vec![
+                table("artist", &[id("artist_id")], &["artist_id"], &[]),
+                table(
+                    "album",
+                    &[id("album_id"), id("artist_id")],
+                    &["album_id"],
+                    &[("artist_id", "artist")],
+                ),
+                table("genre", &[id("genre_id")], &["genre_id"], &[]),
+                table(
+                    "media_type",
+                    &[id("media_type_id")],
+                    &["media_type_id"],
+                    &[],
+                ),
+                table(
+                    "track",
+                    &[
+                        id("track_id"),
+                        id("album_id"),
+                        id("genre_id"),
+                        id("media_type_id"),
+                    ],
+                    &["track_id"],
+                    &[
+                        ("album_id", "album"),
+                        ("genre_id", "genre"),
+                        ("media_type_id", "media_type"),
+                    ],
+                ),
+                table("playlist", &[id("playlist_id")], &["playlist_id"], &[]),
+                table(
+                    "playlist_track",
+                    &[id("playlist_id"), id("track_id")],
+                    &["playlist_id", "track_id"],
+                    &[("playlist_id", "playlist"), ("track_id", "track")],
+                ),
+                table("employee", &[id("employee_id")], &["employee_id"], &[]),
+                table(
+                    "customer",
+                    &[id("customer_id"), id("support_rep_id")],
+                    &["customer_id"],
+                    &[("support_rep_id", "employee")],
+                ),
+                table(
+                    "invoice",
+                    &[
+                        id("invoice_id"),
+                        id("customer_id"),
+                        ("invoice_date", Timestamp, false),
+                        ("billing_address", Text, true),
+                        ("billing_city", Text, true),
+                        ("billing_state", Text, true),
+                        ("billing_country", Text, true),
+                        ("billing_postal_code", Text, true),
+                        ("total", money, false),
+                    ],
+                    &["invoice_id"],
+                    &[("customer_id", "customer")],
+                ),
+                table(
+                    "invoice_line",
+                    &[
+                        id("invoice_line_id"),
+                        id("invoice_id"),
+                        id("track_id"),
+                        ("unit_price", money, false),
+                        id("quantity"),
+                    ],
+                    &["invoice_line_id"],
+                    &[("invoice_id", "invoice"), ("track_id", "track")],
+                ),
+            ],
+        )
+        .unwrap()
+    }
 
     #[test]
     fn every_numbered_build_file_runs_in_order() {
@@ -752,12 +879,12 @@ mod tests {
             let Reads::Tables(declared) = file.reads else {
                 continue;
             };
-            for table in starlift_domain::catalog::TABLES {
+            for table in &chinook().tables {
                 let reads = mentions(file.sql, &format!("mirror.{}", table.name))
                     || mentions(file.sql, &format!("stage_{}", table.name));
                 assert_eq!(
                     reads,
-                    declared.contains(&table.name),
+                    declared.contains(&table.name.as_str()),
                     "{} and mirror.{}",
                     file.name,
                     table.name
@@ -776,7 +903,11 @@ mod tests {
 
     #[test]
     fn the_reload_follows_the_first_reads_and_covers_the_catalog() {
-        let order: Vec<&str> = reload_order().iter().map(|t| t.name).collect();
+        let catalog = chinook();
+        let order: Vec<&str> = reload_order(&catalog)
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect();
         assert_eq!(
             order,
             [
@@ -793,13 +924,14 @@ mod tests {
                 "invoice_line"
             ]
         );
-        assert_eq!(order.len(), starlift_domain::catalog::TABLES.len());
+        assert_eq!(order.len(), catalog.tables.len());
     }
 
     #[test]
     fn reload_statements_render() {
         let statements = Statements::load();
-        let table = starlift_domain::catalog::table("invoice").unwrap();
+        let catalog = chinook();
+        let table = catalog.table("invoice").unwrap();
         let table_sql = TableSql::new(table);
         let hold = render(
             statements.reload("hold_indexes").unwrap(),
@@ -845,14 +977,15 @@ mod tests {
         ] {
             assert!(!statement(&statements, name).unwrap().trim().is_empty());
         }
-        let table = starlift_domain::catalog::table("invoice_line").unwrap();
+        let catalog = chinook();
+        let table = catalog.table("invoice_line").unwrap();
         let table_sql = TableSql::new(table);
         let values = table_sql.values("3,5");
         let out = render(statement(&statements, "copy_out_changed").unwrap(), &values).unwrap();
         assert_eq!(
             out.trim(),
             "COPY (SELECT invoice_line_id, invoice_id, track_id, unit_price, quantity, load_batch_id \
-             FROM chinook.invoice_line WHERE load_batch_id IN (3,5)) TO STDOUT (FORMAT binary)"
+             FROM \"chinook\".invoice_line WHERE load_batch_id IN (3,5)) TO STDOUT (FORMAT binary)"
         );
         let upsert = render(statement(&statements, "upsert_mirror").unwrap(), &values).unwrap();
         for part in [
@@ -873,7 +1006,8 @@ mod tests {
     #[test]
     fn a_table_without_other_columns_compares_only_its_batch() {
         let statements = named_statements(STATEMENTS);
-        let table = starlift_domain::catalog::table("playlist_track").unwrap();
+        let catalog = chinook();
+        let table = catalog.table("playlist_track").unwrap();
         let table_sql = TableSql::new(table);
         let upsert = render(
             statement(&statements, "upsert_mirror").unwrap(),

@@ -37,9 +37,11 @@ use std::time::Instant;
 
 use lambda_runtime::LambdaEvent;
 use serde::Serialize;
+use starlift_domain::catalog::Catalog;
 use starlift_domain::config::BuilderConfig;
 use starlift_domain::db::{CachedClient, Connector, DbError};
 use starlift_domain::migrate::{ANALYTICS, MigrateError, OLAP, migrate};
+use starlift_domain::pack::{Pack, PackError};
 use starlift_domain::sql::TemplateError;
 use tokio::sync::OnceCell;
 
@@ -56,6 +58,11 @@ pub struct Builder {
     config: BuilderConfig,
     aws: Option<aws_config::SdkConfig>,
     migrated: OnceCell<()>,
+    /// The served pack (`DATASET`).
+    pack: Pack,
+    /// Its OLTP catalog, read from the OLTP database at the first build (the
+    /// loader migrates that schema; it may not exist at this cold start).
+    catalog: OnceCell<&'static Catalog>,
 }
 
 /// Why a container could not start.
@@ -65,6 +72,8 @@ pub enum StartupError {
     Db(#[from] DbError),
     #[error(transparent)]
     Migrate(#[from] MigrateError),
+    #[error(transparent)]
+    Pack(#[from] PackError),
 }
 
 /// Why an invocation failed.
@@ -87,6 +96,10 @@ pub enum BuildError {
     OltpNotReady(tokio_postgres::Error),
     #[error("SQL template: {0}")]
     Template(#[from] TemplateError),
+    #[error(
+        "cannot read the pack's OLTP catalog (the loader migrates it at its cold start; run it first): {0}"
+    )]
+    Catalog(#[from] PackError),
     #[error(
         "data-quality checks failed in build {build_id} (DQ_FAIL_HARD=true; the build is committed, results in etl.dq_result): {}",
         failed.join(", ")
@@ -111,6 +124,7 @@ impl BuildError {
                 | BuildError::Database { .. }
                 | BuildError::ReloadIncomplete(_)
                 | BuildError::OltpNotReady(_)
+                | BuildError::Catalog(_)
                 | BuildError::Migrate(_)
         )
     }
@@ -126,12 +140,15 @@ impl Builder {
     ) -> Result<Self, StartupError> {
         let oltp = CachedClient::new(Connector::new(config.oltp.clone(), aws.clone())?);
         let olap = CachedClient::new(Connector::new(config.olap.clone(), aws.clone())?);
+        let pack = Pack::embedded(&config.dataset)?;
         Ok(Self {
             oltp,
             olap,
             config,
             aws,
             migrated: OnceCell::new(),
+            pack,
+            catalog: OnceCell::new(),
         })
     }
 
@@ -168,6 +185,23 @@ impl Builder {
         &self.config
     }
 
+    /// The served pack.
+    pub fn pack(&self) -> &Pack {
+        &self.pack
+    }
+
+    /// The pack's OLTP catalog, read once per container from the OLTP
+    /// database.
+    pub async fn catalog(&self) -> Result<&'static Catalog, BuildError> {
+        self.catalog
+            .get_or_try_init(|| async {
+                let client = self.oltp.get().await?;
+                Ok::<_, BuildError>(self.pack.read_catalog(&client).await?)
+            })
+            .await
+            .copied()
+    }
+
     /// Runs one build. With `DQ_FAIL_HARD=true` a failed check is an error
     /// after the build is committed (see the crate docs).
     pub async fn build(&self, request: BuildRequest) -> Result<BuildReport, BuildError> {
@@ -176,6 +210,7 @@ impl Builder {
             self.prepare().await.map_err(|e| match e {
                 StartupError::Db(e) => BuildError::Connect(e),
                 StartupError::Migrate(e) => BuildError::Migrate(e),
+                StartupError::Pack(e) => BuildError::Catalog(e),
             })?;
             build::run(self, request, started).await
         }
@@ -242,7 +277,7 @@ pub async fn handle_request(
     match Request::parse(event)? {
         Request::Build(request) => builder.build(request).await.map(Response::Build),
         Request::Bootstrap(request) => Ok(Response::Bootstrap(
-            bootstrap::run(request, builder.aws.as_ref()).await?,
+            bootstrap::run(request, builder.pack.schema(), builder.aws.as_ref()).await?,
         )),
     }
 }

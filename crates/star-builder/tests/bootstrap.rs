@@ -115,24 +115,24 @@ async fn creates_the_roles_once_and_reruns_cleanly() {
     let olap = rds.database("olap").await;
 
     let mut master = rds.master(&oltp).await;
-    let first = apply_roles(&mut master, Purpose::Oltp)
+    let first = apply_roles(&mut master, Purpose::Oltp, "chinook")
         .await
         .expect("oltp bootstrap");
     assert_eq!(first.roles_created, strings(&[LOADER_USER, BUILDER_USER]));
     assert!(first.iam_auth, "rds_iam exists, so the users must get it");
 
-    let again = apply_roles(&mut master, Purpose::Oltp)
+    let again = apply_roles(&mut master, Purpose::Oltp, "chinook")
         .await
         .expect("oltp re-run");
     assert!(again.roles_created.is_empty(), "{again:?}");
     assert!(again.iam_auth);
 
     let mut master_olap = rds.master(&olap).await;
-    let olap_first = apply_roles(&mut master_olap, Purpose::Olap)
+    let olap_first = apply_roles(&mut master_olap, Purpose::Olap, "chinook")
         .await
         .expect("olap");
     assert_eq!(olap_first.roles_created, strings(&[ANALYST_ROLE]));
-    let olap_again = apply_roles(&mut master_olap, Purpose::Olap)
+    let olap_again = apply_roles(&mut master_olap, Purpose::Olap, "chinook")
         .await
         .expect("olap re-run");
     assert!(olap_again.roles_created.is_empty(), "{olap_again:?}");
@@ -258,10 +258,10 @@ async fn the_users_can_do_their_jobs_and_nothing_more() {
     s3.create_bucket(BUCKET).await.expect("bucket");
     let oltp = rds.database("oltp").await;
     let olap = rds.database("olap").await;
-    apply_roles(&mut rds.master(&oltp).await, Purpose::Oltp)
+    apply_roles(&mut rds.master(&oltp).await, Purpose::Oltp, "chinook")
         .await
         .expect("oltp bootstrap");
-    apply_roles(&mut rds.master(&olap).await, Purpose::Olap)
+    apply_roles(&mut rds.master(&olap).await, Purpose::Olap, "chinook")
         .await
         .expect("olap bootstrap");
 
@@ -378,7 +378,7 @@ async fn the_users_can_do_their_jobs_and_nothing_more() {
 
     // An analyst reads what the builder made: tables made after the
     // bootstrap through default privileges, older ones after a re-run.
-    apply_roles(&mut rds.master(&olap).await, Purpose::Olap)
+    apply_roles(&mut rds.master(&olap).await, Purpose::Olap, "chinook")
         .await
         .expect("olap re-run after the builder's migrations");
     rds.superuser
@@ -433,7 +433,7 @@ async fn refuses_roles_with_more_power_than_expected() {
         .batch_execute(&format!("CREATE ROLE {BUILDER_USER} LOGIN CREATEDB"))
         .await
         .expect("role");
-    let err = apply_roles(&mut rds.master(&oltp).await, Purpose::Oltp)
+    let err = apply_roles(&mut rds.master(&oltp).await, Purpose::Oltp, "chinook")
         .await
         .expect_err("a CREATEDB builder must stop the bootstrap");
     assert!(err.to_string().contains("unexpected attributes"), "{err}");
@@ -595,6 +595,7 @@ async fn run_reads_the_secret_once_and_creates_the_missing_database() {
 
     let report = bootstrap::run_with(
         request(&rds, arn, &oltp, "olap_shared"),
+        "chinook",
         &client,
         &TlsMode::Disable,
     )
@@ -635,6 +636,7 @@ async fn run_reads_the_secret_once_and_creates_the_missing_database() {
     // The re-run Terraform makes when the script changes: nothing new.
     let again = bootstrap::run_with(
         request(&rds, arn, &oltp, "olap_shared"),
+        "chinook",
         &client,
         &TlsMode::Disable,
     )
@@ -662,6 +664,7 @@ async fn run_reports_secret_problems_without_the_secret() {
 
     let err = bootstrap::run_with(
         request(&rds, not_json, &oltp, "olap"),
+        "chinook",
         &client,
         &TlsMode::Disable,
     )
@@ -677,6 +680,7 @@ async fn run_reports_secret_problems_without_the_secret() {
     let missing = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:missing";
     let err = bootstrap::run_with(
         request(&rds, missing, &oltp, "olap"),
+        "chinook",
         &client,
         &TlsMode::Disable,
     )
@@ -714,7 +718,7 @@ async fn run_validates_the_event_before_touching_anything() {
         serde_json::json!({"loader": "app_loader", "builder": BUILDER_USER}),
         one_db.clone(),
     );
-    let err = bootstrap::run_with(wrong_user, &client, &TlsMode::Disable)
+    let err = bootstrap::run_with(wrong_user, "chinook", &client, &TlsMode::Disable)
         .await
         .expect_err("user mismatch");
     assert!(
@@ -729,7 +733,7 @@ async fn run_validates_the_event_before_touching_anything() {
     );
     let none = event(users.clone(), serde_json::json!([]));
     assert!(matches!(
-        bootstrap::run_with(none, &client, &TlsMode::Disable).await,
+        bootstrap::run_with(none, "chinook", &client, &TlsMode::Disable).await,
         Err(BootstrapError::InvalidRequest(_))
     ));
     let twice = event(
@@ -737,7 +741,7 @@ async fn run_validates_the_event_before_touching_anything() {
         serde_json::json!([one_db[0].clone(), one_db[0].clone()]),
     );
     assert!(matches!(
-        bootstrap::run_with(twice, &client, &TlsMode::Disable).await,
+        bootstrap::run_with(twice, "chinook", &client, &TlsMode::Disable).await,
         Err(BootstrapError::InvalidRequest(_))
     ));
 }
@@ -748,7 +752,7 @@ async fn run_refuses_to_send_the_password_without_verify_full() {
         return; // the environment provides one; nothing to check here
     }
     let rds = Rds::start().await;
-    let err = bootstrap::run(request(&rds, "arn", "oltp", "olap"), None)
+    let err = bootstrap::run(request(&rds, "arn", "oltp", "olap"), "chinook", None)
         .await
         .expect_err("no DB_SSL_ROOT_CERT");
     assert!(matches!(err, BootstrapError::NoRootCert), "{err}");

@@ -6,7 +6,9 @@
 --
 --     SELECT set_config('starlift.purpose', 'oltp' | 'olap', true);
 --
--- That setting is the script's only input. Everything else is fixed:
+--     SELECT set_config('starlift.oltp_schema', '<the pack''s schema>', true);
+--
+-- Those two settings are the script's only input. Everything else is fixed:
 --   starlift_loader   oltp-loader's user (LOGIN, IAM auth through rds_iam)
 --   starlift_builder  star-builder's user (LOGIN, IAM auth through rds_iam)
 --   starlift_analyst  NOLOGIN group for people and BI tools reading the OLAP
@@ -24,10 +26,10 @@
 --
 -- Privileges granted:
 --   purpose oltp: starlift_loader  CONNECT, TEMPORARY, CREATE on the database;
---                                  owns schemas chinook and etl (its
+--                                  owns the pack's schema and etl (its
 --                                  migrations create the tables and its
 --                                  migration ledger schema `starlift`)
---                 starlift_builder CONNECT; USAGE on chinook and etl; SELECT
+--                 starlift_builder CONNECT; USAGE on the pack's schema and etl; SELECT
 --                                  on their tables, now and future (default
 --                                  privileges of starlift_loader)
 --   purpose olap: starlift_builder CONNECT, TEMPORARY, CREATE on the database
@@ -119,7 +121,7 @@ BEGIN
 END
 $bootstrap$;
 
--- OLTP: the loader owns chinook and etl; the builder reads them.
+-- OLTP: the loader owns the pack's schema and etl; the builder reads them.
 DO $bootstrap$
 DECLARE
     schema_name text;
@@ -129,7 +131,11 @@ BEGIN
         RETURN;
     END IF;
 
-    FOREACH schema_name IN ARRAY ARRAY['chinook', 'etl'] LOOP
+    IF coalesce(current_setting('starlift.oltp_schema', true), '') = '' THEN
+        RAISE EXCEPTION 'starlift bootstrap: set starlift.oltp_schema to the pack''s OLTP schema before running this script for oltp';
+    END IF;
+
+    FOREACH schema_name IN ARRAY ARRAY[current_setting('starlift.oltp_schema'), 'etl'] LOOP
         SELECT pg_catalog.pg_get_userbyid(nspowner) INTO owner_name
         FROM pg_catalog.pg_namespace WHERE nspname = schema_name;
 

@@ -17,10 +17,12 @@ SELECT coalesce(array_agg(batch_id), '{}')::bigint[] FROM etl.consumed_batch
 -- name: pending_batches
 -- OLTP, in the build's REPEATABLE READ snapshot: the loaded batches not
 -- consumed yet (an explicit set: load ids commit out of order). $1 = the
--- consumed batch ids.
+-- consumed batch ids, $2 = the pack's OLTP schema (packs may share one
+-- OLTP database).
 SELECT coalesce(array_agg(load_id ORDER BY load_id), '{}')::bigint[]
 FROM etl.load
 WHERE status = 'loaded'
+  AND schema_name = $2
   AND load_id <> ALL ($1::bigint[])
 
 -- name: build_params
@@ -50,11 +52,11 @@ CREATE TEMP VIEW stage_{table} AS SELECT * FROM mirror.{table}
 
 -- name: copy_out_changed
 -- OLTP: the rows of the consumed batches ({batch_ids}: an integer list).
-COPY (SELECT {columns} FROM chinook.{table} WHERE load_batch_id IN ({batch_ids})) TO STDOUT (FORMAT binary)
+COPY (SELECT {columns} FROM {schema}.{table} WHERE load_batch_id IN ({batch_ids})) TO STDOUT (FORMAT binary)
 
 -- name: copy_out_all
 -- OLTP, full mode: every row.
-COPY chinook.{table} ({columns}) TO STDOUT (FORMAT binary)
+COPY {schema}.{table} ({columns}) TO STDOUT (FORMAT binary)
 
 -- name: copy_in_stage
 -- OLAP, incremental mode: into the temp stage table.

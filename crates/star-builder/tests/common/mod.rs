@@ -115,9 +115,16 @@ impl Harness {
     /// Loads the 11 Chinook files through the loader.
     pub async fn load_chinook(&self, dir: &std::path::Path) {
         for (table, rows) in CHINOOK_ROWS {
-            let csv_name = starlift_domain::catalog::table(table)
-                .expect("catalog table")
-                .csv_name;
+            // The official export names files in PascalCase (InvoiceLine.csv).
+            let csv_name: String = table
+                .split('_')
+                .map(|word| {
+                    let mut chars = word.chars();
+                    chars.next().map_or_else(String::new, |first| {
+                        first.to_uppercase().chain(chars).collect()
+                    })
+                })
+                .collect();
             let bytes = std::fs::read(dir.join(format!("{csv_name}.csv"))).expect("read CSV");
             let summary = self
                 .drop_file(&format!("incoming/{csv_name}.csv"), bytes)
