@@ -26,7 +26,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 VENV=${VENV:-.venv}
 CARGO=${CARGO:-cargo}
-DATA=${DATA:-data}
+DATA=${DATA:-data/chinook}
 INVOKE_DIR=${INVOKE_DIR:-target/invoke}
 ENV_FILE=$INVOKE_DIR/sandbox.env
 PYTHON=$VENV/bin/python

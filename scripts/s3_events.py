@@ -9,15 +9,15 @@ The eTag is the file's MD5, which is what the sandbox S3 server (and S3, for a
 single-part upload) returns, so the loader's "overwritten since the event"
 check passes.
 
-  generate  [--data data] [--out events]       write the events from data/
-  check     [--data data] EVENT...             the events match data/ (stdlib only)
-  upload    --env-file F [--data data] EVENT... put each event's file to its key
+  generate  [--data data/chinook] [--out events]       write the events from data/chinook/
+  check     [--data data/chinook] EVENT...             the events match data/ (stdlib only)
+  upload    --env-file F [--data data/chinook] EVENT... put each event's file to its key
                                                (boto3) and check the ETag
-  expect    [--data data]                      "table rows" per data file
+  expect    [--data data/chinook]                      "table rows" per data file
 
 The data file of a key is found the way the loader routes it: the directory
 after incoming/ (or the file stem) names the table, case-insensitively and
-ignoring `_` and `-`; the file is data/<Table>.csv.
+ignoring `_` and `-`; the file is data/chinook/<Table>.csv.
 """
 
 from __future__ import annotations
@@ -206,20 +206,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("generate")
-    p.add_argument("--data", default="data")
+    p.add_argument("--data", default="data/chinook")
     p.add_argument("--out", default="events")
     p.set_defaults(run=cmd_generate)
     p = sub.add_parser("check")
-    p.add_argument("--data", default="data")
+    p.add_argument("--data", default="data/chinook")
     p.add_argument("events", nargs="+")
     p.set_defaults(run=cmd_check)
     p = sub.add_parser("upload")
     p.add_argument("--env-file", required=True)
-    p.add_argument("--data", default="data")
+    p.add_argument("--data", default="data/chinook")
     p.add_argument("events", nargs="+")
     p.set_defaults(run=cmd_upload)
     p = sub.add_parser("expect")
-    p.add_argument("--data", default="data")
+    p.add_argument("--data", default="data/chinook")
     p.set_defaults(run=cmd_expect)
     args = parser.parse_args()
     args.run(args)

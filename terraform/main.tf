@@ -17,7 +17,7 @@ locals {
   # The S3 contract of DESIGN.md: the loader routes <incoming>/<table>.csv[.gz].
   incoming_prefix       = "incoming/"
   rejected_prefix       = "rejected/"
-  notification_suffixes = [".csv", ".csv.gz"]
+  notification_suffixes = [".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt", ".txt.gz"]
 
   # The variable names each function reads; the code tests the same file.
   env_contract_file = "${local.repo_root}/crates/domain/config/variables.json"
@@ -194,6 +194,7 @@ module "functions" {
 
   db_ssl_root_cert = var.db_ssl_root_cert
   dq_fail_hard     = var.dq_fail_hard
+  dataset          = var.dataset
   log_level        = var.function_log_level
 
   log_retention_days          = var.log_retention_days

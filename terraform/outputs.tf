@@ -4,7 +4,7 @@ output "bucket_name" {
 }
 
 output "incoming_uri" {
-  description = "Drop CSV files (.csv or .csv.gz) here: incoming/<Table>.csv or incoming/<table>/<anything>.csv."
+  description = "Drop CSV files (.csv, .tsv or .txt, each optionally .gz) here: incoming/<Table>.csv or incoming/<table>/<anything>.csv; name=value folders set per-file CSV options."
   value       = "s3://${module.storage.bucket_name}/${local.incoming_prefix}"
 }
 

@@ -396,6 +396,17 @@ variable "db_ssl_root_cert" {
   }
 }
 
+variable "dataset" {
+  description = "DATASET: the pack both functions serve, a folder of sql/ with a dataset.toml (chinook, or any pack added there). Its OLTP schema is created by the bootstrap and owned by the loader."
+  type        = string
+  default     = "chinook"
+
+  validation {
+    condition     = fileexists("${path.module}/../sql/${var.dataset}/dataset.toml") && var.dataset != "engine"
+    error_message = "dataset must name a pack: a folder of sql/ holding a dataset.toml (not engine)."
+  }
+}
+
 variable "dq_fail_hard" {
   description = "DQ_FAIL_HARD: star-builder fails the build (and so retries) when a data-quality check fails."
   type        = bool

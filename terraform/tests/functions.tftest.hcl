@@ -32,6 +32,7 @@ variables {
 
   db_ssl_root_cert            = "/var/task/rds-ca-bundle.pem"
   dq_fail_hard                = false
+  dataset                     = "chinook"
   log_level                   = "INFO"
   log_retention_days          = 365
   failure_retention_seconds   = 1209600
@@ -82,6 +83,8 @@ run "environment_names_are_the_code_contract" {
       one(aws_lambda_function.this["oltp-loader"].environment).variables.INCOMING_PREFIX == "incoming/"
       && one(aws_lambda_function.this["oltp-loader"].environment).variables.REJECTED_PREFIX == "rejected/"
       && one(aws_lambda_function.this["star-builder"].environment).variables.DQ_FAIL_HARD == "false"
+      && one(aws_lambda_function.this["oltp-loader"].environment).variables.DATASET == "chinook"
+      && one(aws_lambda_function.this["star-builder"].environment).variables.DATASET == "chinook"
     )
     error_message = "Prefixes and DQ_FAIL_HARD must be set from the module inputs."
   }

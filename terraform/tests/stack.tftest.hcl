@@ -25,10 +25,10 @@ run "stack_wiring" {
   assert {
     condition = (
       toset([for rule in output.loader_triggers : rule.prefix]) == toset(["incoming/"])
-      && toset([for rule in output.loader_triggers : rule.suffix]) == toset([".csv", ".csv.gz"])
+      && toset([for rule in output.loader_triggers : rule.suffix]) == toset([".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt", ".txt.gz"])
       && alltrue([for rule in output.loader_triggers : rule.function_arn == output.function_arns["oltp-loader"]])
     )
-    error_message = "S3 must trigger oltp-loader for incoming/*.csv and incoming/*.csv.gz."
+    error_message = "S3 must trigger oltp-loader for incoming/ files ending .csv, .tsv, .txt, each also .gz."
   }
 
   assert {
@@ -114,9 +114,11 @@ run "invalid_inputs_are_rejected" {
     loader_reserved_concurrency = 0
     db_backup_retention_days    = 0
     aws_account_id              = "12345"
+    dataset                     = "engine"
   }
 
   expect_failures = [
+    var.dataset,
     var.database_topology,
     var.availability_zones,
     var.build_schedule_expression,
@@ -125,4 +127,15 @@ run "invalid_inputs_are_rejected" {
     var.db_backup_retention_days,
     var.aws_account_id,
   ]
+}
+
+# DATASET must name a folder of sql/ with a dataset.toml.
+run "an_unknown_pack_is_rejected" {
+  command = plan
+
+  variables {
+    dataset = "no_such_pack"
+  }
+
+  expect_failures = [var.dataset]
 }

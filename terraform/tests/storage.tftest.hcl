@@ -1,5 +1,5 @@
 # The data bucket: encryption, public access, TLS-only policy, lifecycle, and
-# the S3 -> oltp-loader notification on incoming/ for .csv and .csv.gz.
+# the S3 -> oltp-loader notification on incoming/ for .csv, .tsv, .txt (each also .gz).
 
 mock_provider "aws" {
   source = "./tests/mocks"
@@ -12,7 +12,7 @@ variables {
   kms_key_arn                        = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
   incoming_prefix                    = "incoming/"
   rejected_prefix                    = "rejected/"
-  notification_suffixes              = [".csv", ".csv.gz"]
+  notification_suffixes              = [".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt", ".txt.gz"]
   loader_function_arn                = "arn:aws:lambda:eu-west-1:123456789012:function:starlift-oltp-loader"
   loader_function_name               = "starlift-oltp-loader"
   rejected_expiration_days           = 90
@@ -132,13 +132,13 @@ run "incoming_csv_objects_trigger_the_loader" {
   }
 
   assert {
-    condition     = length(aws_s3_bucket_notification.data.lambda_function) == 2
-    error_message = "Two notification rules: S3 allows one suffix per rule (.csv and .csv.gz)."
+    condition     = length(aws_s3_bucket_notification.data.lambda_function) == 6
+    error_message = "Six notification rules: S3 allows one suffix per rule (.csv, .tsv, .txt, each also .gz)."
   }
 
   assert {
-    condition     = toset(aws_s3_bucket_notification.data.lambda_function[*].filter_suffix) == toset([".csv", ".csv.gz"])
-    error_message = "The notification suffixes must be the ones oltp-loader routes: .csv and .csv.gz."
+    condition     = toset(aws_s3_bucket_notification.data.lambda_function[*].filter_suffix) == toset([".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt", ".txt.gz"])
+    error_message = "The notification suffixes must be the ones oltp-loader routes: .csv, .tsv, .txt, each also .gz."
   }
 
   assert {

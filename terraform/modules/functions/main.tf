@@ -24,6 +24,7 @@ locals {
       INCOMING_PREFIX   = var.incoming_prefix
       REJECTED_PREFIX   = var.rejected_prefix
       DQ_FAIL_HARD      = tostring(var.dq_fail_hard)
+      DATASET           = var.dataset
     }
   }
 

@@ -88,6 +88,11 @@ variable "db_ssl_root_cert" {
   type        = string
 }
 
+variable "dataset" {
+  description = "DATASET of both functions: the pack they serve (validated by the root module)."
+  type        = string
+}
+
 variable "dq_fail_hard" {
   description = "DQ_FAIL_HARD of star-builder: fail the build when a data-quality check fails."
   type        = bool
