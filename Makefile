@@ -11,6 +11,7 @@ CARGO ?= cargo
 PYTHON ?= python3
 VENV ?= .venv
 SCALE ?= 1
+DATASET ?= chinook
 
 include mk/terraform.mk
 -include mk/package.mk
@@ -38,11 +39,11 @@ test-rust: ## the Rust test suite (real PostgreSQL and S3 server, started by the
 
 test: lint test-rust tf-check ## lint + the whole test suite + the offline Terraform checks
 
-data: ## regenerate the committed scale-1 sample set in data/
-	$(CARGO) xtask generate --scale $(SCALE) --seed 42 --out data
+data: ## regenerate the committed scale-1 Chinook sample set in data/chinook/
+	$(CARGO) xtask generate --scale $(SCALE) --seed 42 --out data/chinook
 
-demo: ## run the pipeline on data/ in the local sandbox; summary in target/demo/summary.json
-	$(CARGO) xtask demo --data data --summary-json target/demo/summary.json
+demo: ## run the pipeline on data/<DATASET>/ (DATASET=chinook by default) in the local sandbox; summary in target/demo/summary.json
+	$(CARGO) xtask demo --dataset $(DATASET) --summary-json target/demo/summary.json
 
 bench: ## benchmarks (scale 1000): loader vs psql \copy and pgloader, builder full vs incremental
 	$(CARGO) run --profile bench --locked -p xtask -- bench

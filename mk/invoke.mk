@@ -14,7 +14,7 @@ CARGO ?= cargo
 PYTHON ?= python3
 VENV ?= .venv
 BOTO3_VERSION ?= 1.35.49
-INVOKE_DATA ?= data
+INVOKE_DATA ?= data/chinook
 INVOKE_DIR ?= target/invoke
 
 # package-deps (cargo-lambda, zig) lives in mk/package.mk; the root Makefile

@@ -112,7 +112,9 @@ impl Table {
 
     /// Whether a foreign key refers back to this table (a manager column).
     pub fn is_self_referencing(&self) -> bool {
-        self.foreign_keys.iter().any(|fk| fk.references == self.name)
+        self.foreign_keys
+            .iter()
+            .any(|fk| fk.references == self.name)
     }
 
     /// `"schema"."table"`, quoted.
@@ -249,7 +251,12 @@ pub(crate) mod fixtures {
         }
     }
 
-    pub fn references(mut child: Table, columns: &[&str], parent: &str, parent_columns: &[&str]) -> Table {
+    pub fn references(
+        mut child: Table,
+        columns: &[&str],
+        parent: &str,
+        parent_columns: &[&str],
+    ) -> Table {
         child.foreign_keys.push(ForeignKey {
             name: format!("{}_{}_fkey", child.name, columns.join("_")),
             columns: columns.iter().map(|s| s.to_string()).collect(),
@@ -266,7 +273,11 @@ mod tests {
     use super::*;
 
     fn sample() -> Catalog {
-        let parent = table("invoice", vec![column("invoice_id", ColumnType::Integer, false)], &["invoice_id"]);
+        let parent = table(
+            "invoice",
+            vec![column("invoice_id", ColumnType::Integer, false)],
+            &["invoice_id"],
+        );
         let employee = references(
             table(
                 "employee",
@@ -306,8 +317,32 @@ mod tests {
 
     #[test]
     fn a_cycle_across_tables_is_refused() {
-        let a = references(table("a", vec![column("id", ColumnType::Integer, false), column("b_id", ColumnType::Integer, true)], &["id"]), &["b_id"], "b", &["id"]);
-        let b = references(table("b", vec![column("id", ColumnType::Integer, false), column("a_id", ColumnType::Integer, true)], &["id"]), &["a_id"], "a", &["id"]);
+        let a = references(
+            table(
+                "a",
+                vec![
+                    column("id", ColumnType::Integer, false),
+                    column("b_id", ColumnType::Integer, true),
+                ],
+                &["id"],
+            ),
+            &["b_id"],
+            "b",
+            &["id"],
+        );
+        let b = references(
+            table(
+                "b",
+                vec![
+                    column("id", ColumnType::Integer, false),
+                    column("a_id", ColumnType::Integer, true),
+                ],
+                &["id"],
+            ),
+            &["a_id"],
+            "a",
+            &["id"],
+        );
         let error = Catalog::new("test".into(), vec![a, b]).unwrap_err();
         assert!(error.to_string().contains("cycle"), "{error}");
     }
@@ -318,7 +353,10 @@ mod tests {
         catalog.tables[2].aliases.push("olist_lines_dataset".into());
         assert_eq!(catalog.find("InvoiceLine").unwrap().name, "invoice_line");
         assert_eq!(catalog.find("INVOICE-LINE").unwrap().name, "invoice_line");
-        assert_eq!(catalog.find("olist_lines_dataset").unwrap().name, "invoice_line");
+        assert_eq!(
+            catalog.find("olist_lines_dataset").unwrap().name,
+            "invoice_line"
+        );
         assert!(catalog.find("invoices").is_none());
         assert!(catalog.find("").is_none());
     }

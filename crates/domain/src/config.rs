@@ -246,8 +246,8 @@ impl BuilderConfig {
 
 /// `DATASET`: one of the embedded packs.
 fn read_dataset(lookup: &impl Fn(&str) -> Option<String>) -> Result<String, ConfigError> {
-    let dataset = non_empty(lookup, env::DATASET)
-        .unwrap_or_else(|| crate::pack::DEFAULT_DATASET.to_string());
+    let dataset =
+        non_empty(lookup, env::DATASET).unwrap_or_else(|| crate::pack::DEFAULT_DATASET.to_string());
     let known = crate::pack::names();
     if !known.contains(&dataset.as_str()) {
         return Err(ConfigError::Malformed {

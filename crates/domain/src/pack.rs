@@ -86,13 +86,14 @@ pub fn names() -> Vec<&'static str> {
 impl Pack {
     /// The embedded pack called `name`.
     pub fn embedded(name: &str) -> Result<Self, PackError> {
-        let embedded = EMBEDDED
-            .iter()
-            .find(|p| p.folder == name)
-            .ok_or_else(|| PackError::Unknown {
-                name: name.to_string(),
-                known: names().join(", "),
-            })?;
+        let embedded =
+            EMBEDDED
+                .iter()
+                .find(|p| p.folder == name)
+                .ok_or_else(|| PackError::Unknown {
+                    name: name.to_string(),
+                    known: names().join(", "),
+                })?;
         Self::new(embedded.folder, embedded.manifest, embedded.oltp)
     }
 
@@ -114,19 +115,21 @@ impl Pack {
             .map_err(unreadable)?
             .filter_map(Result::ok)
             .filter_map(|e| Some((e.file_name().into_string().ok()?, e.path())))
-            .filter(|(name, _)| name.ends_with(".sql") && name.as_bytes().first().is_some_and(u8::is_ascii_digit))
+            .filter(|(name, _)| {
+                name.ends_with(".sql") && name.as_bytes().first().is_some_and(u8::is_ascii_digit)
+            })
             .collect();
         files.sort();
         let mut migrations = Vec::with_capacity(files.len());
         for (name, path) in files {
             let sql = std::fs::read_to_string(&path).map_err(unreadable)?;
-            let version = name
-                .get(..4)
-                .and_then(|n| n.parse().ok())
-                .ok_or_else(|| PackError::Manifest {
-                    folder: folder.clone(),
-                    reason: format!("oltp/{name} does not start with a 4-digit number"),
-                })?;
+            let version =
+                name.get(..4)
+                    .and_then(|n| n.parse().ok())
+                    .ok_or_else(|| PackError::Manifest {
+                        folder: folder.clone(),
+                        reason: format!("oltp/{name} does not start with a 4-digit number"),
+                    })?;
             migrations.push(Migration {
                 version,
                 name: leak(name),
@@ -156,7 +159,9 @@ impl Pack {
             return Err(invalid(format!("{folder:?} is reserved for the engine")));
         }
         if oltp.migrations.is_empty() {
-            return Err(invalid("no oltp/NNNN_*.sql files: the pack has no tables".into()));
+            return Err(invalid(
+                "no oltp/NNNN_*.sql files: the pack has no tables".into(),
+            ));
         }
         for (alias, table) in &manifest.aliases {
             if alias.trim().is_empty() || table.trim().is_empty() {
@@ -172,7 +177,10 @@ impl Pack {
 
     /// The OLTP schema the pack's tables live in.
     pub fn schema(&self) -> &str {
-        self.manifest.schema.as_deref().unwrap_or(&self.manifest.name)
+        self.manifest
+            .schema
+            .as_deref()
+            .unwrap_or(&self.manifest.name)
     }
 
     /// The pack's CSV defaults as `(option, value)` pairs, in the order a
@@ -248,12 +256,15 @@ mod tests {
             }],
         };
         let wrong_name = Pack::new("x", "name = \"y\"\ndescription = \"d\"", oltp).unwrap_err();
-        assert!(wrong_name.to_string().contains("sql/x/dataset.toml"), "{wrong_name}");
-        let unknown_key = Pack::new("x", "name = \"x\"\ndescription = \"d\"\ncolour = 1", oltp)
-            .unwrap_err();
+        assert!(
+            wrong_name.to_string().contains("sql/x/dataset.toml"),
+            "{wrong_name}"
+        );
+        let unknown_key =
+            Pack::new("x", "name = \"x\"\ndescription = \"d\"\ncolour = 1", oltp).unwrap_err();
         assert!(unknown_key.to_string().contains("colour"), "{unknown_key}");
-        let reserved = Pack::new("engine", "name = \"engine\"\ndescription = \"d\"", oltp)
-            .unwrap_err();
+        let reserved =
+            Pack::new("engine", "name = \"engine\"\ndescription = \"d\"", oltp).unwrap_err();
         assert!(reserved.to_string().contains("reserved"), "{reserved}");
         let ok = Pack::new(
             "x",
@@ -270,6 +281,9 @@ mod tests {
                 ("null".into(), "\\N".into())
             ]
         );
-        assert_eq!(ok.table_settings()["t"].aliases, vec!["x_dataset".to_string()]);
+        assert_eq!(
+            ok.table_settings()["t"].aliases,
+            vec!["x_dataset".to_string()]
+        );
     }
 }

@@ -53,7 +53,7 @@
 use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::HashSet;
-use std::io::{self, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::ops::Range;
 
 use encoding_rs_io::{DecodeReaderBytes, DecodeReaderBytesBuilder};
@@ -113,15 +113,20 @@ pub enum RecordProblem {
         .field + 1
     )]
     TextAfterClosingQuote { field: usize },
+    #[error(
+        "field {} is not valid UTF-16 (an unpaired surrogate; a literal U+FFFD is refused too, as the two cannot be told apart)",
+        .field + 1
+    )]
+    MalformedUtf16 { field: usize },
 }
 
 impl RecordProblem {
     /// The 0-based index of the field the problem is in.
     pub fn field(&self) -> usize {
         match self {
-            Self::QuoteInUnquotedField { field, .. } | Self::TextAfterClosingQuote { field } => {
-                *field
-            }
+            Self::QuoteInUnquotedField { field, .. }
+            | Self::TextAfterClosingQuote { field }
+            | Self::MalformedUtf16 { field } => *field,
         }
     }
 }
@@ -184,7 +189,10 @@ impl Record {
 /// Reads the records of one CSV input after its header.
 #[derive(Debug)]
 pub struct RecordReader<R: Read> {
-    csv: csv::Reader<RawWindow<DecodeReaderBytes<R, Vec<u8>>>>,
+    csv: csv::Reader<RawWindow<DecodeReaderBytes<BufReader<R>, Vec<u8>>>>,
+    /// The input is UTF-16: the decoder replaces malformed units with
+    /// U+FFFD, which [`RecordReader::read`] refuses.
+    utf16: bool,
     header: Vec<String>,
     check: Check,
     null_markers: Vec<Vec<u8>>,
@@ -200,6 +208,8 @@ impl<R: Read> RecordReader<R> {
         dialect: &Dialect,
         expected_columns: &[S],
     ) -> Result<Self, ReadFailure> {
+        let mut input = BufReader::new(input);
+        let utf16 = is_utf16(&mut input, dialect.encoding)?;
         let mut window = RawWindow::new(decoder(dialect.encoding).build(input));
         let delimiter = match dialect.delimiter.byte() {
             Some(byte) => byte,
@@ -219,6 +229,7 @@ impl<R: Read> RecordReader<R> {
             .from_reader(window);
         let mut reader = Self {
             csv,
+            utf16,
             header: Vec::new(),
             check: Check {
                 delimiter,
@@ -255,6 +266,13 @@ impl<R: Read> RecordReader<R> {
     pub fn read(&mut self, record: &mut Record) -> Result<bool, ReadFailure> {
         if !self.read_raw(record)? {
             return Ok(false);
+        }
+        if self.utf16 && record.problem.is_none() {
+            record.problem = record
+                .fields
+                .iter()
+                .position(|f| f.windows(3).any(|w| w == REPLACEMENT_CHARACTER))
+                .map(|field| RecordProblem::MalformedUtf16 { field });
         }
         self.mark_nulls(record);
         Ok(true)
@@ -317,6 +335,22 @@ fn csv_failure(error: csv::Error) -> ReadFailure {
         csv::ErrorKind::Io(io) => ReadFailure::Io(io),
         other => FileError::Parser(format!("{other:?}")).into(),
     }
+}
+
+/// U+FFFD in UTF-8: what the UTF-16 decoder puts in place of a malformed unit.
+const REPLACEMENT_CHARACTER: &[u8] = "\u{fffd}".as_bytes();
+
+/// Whether the input is UTF-16: named so, or (auto) starting with a UTF-16
+/// byte-order mark. Peeks without consuming.
+fn is_utf16<R: Read>(input: &mut BufReader<R>, encoding: Encoding) -> io::Result<bool> {
+    Ok(match encoding {
+        Encoding::Utf16Le | Encoding::Utf16Be => true,
+        Encoding::Utf8 => false,
+        Encoding::Auto => {
+            let start = input.fill_buf()?;
+            start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF])
+        }
+    })
 }
 
 /// The decoder for `encoding`: UTF-8 always passes through untouched (a
@@ -977,6 +1011,24 @@ mod tests {
         let data = utf16("id,name\n1,a\n", true);
         let (_, rows) = read_all(&data[2..], &with(&[("encoding", "utf-16le")]), &ID_NAME).unwrap();
         assert_eq!(rows, vec![row(2, &["1", "a"])]);
+    }
+
+    #[test]
+    fn malformed_utf16_rejects_its_record_instead_of_becoming_u_fffd() {
+        let mut data = utf16("id,name\n1,a", true);
+        data.extend_from_slice(&0xD800u16.to_le_bytes()); // a lone high surrogate
+        data.extend(utf16("\n2,b\n", true).into_iter().skip(2));
+        let mut reader = RecordReader::new(&data[..], &Dialect::default(), &ID_NAME).unwrap();
+        let mut record = Record::default();
+        assert!(reader.read(&mut record).unwrap());
+        assert_eq!(record.line(), 2);
+        assert_eq!(
+            record.problem(),
+            Some(&RecordProblem::MalformedUtf16 { field: 1 })
+        );
+        assert!(reader.read(&mut record).unwrap());
+        assert_eq!(record.problem(), None, "the next record still loads");
+        assert_eq!(record.fields().collect::<Vec<_>>(), [b"2".as_slice(), b"b"]);
     }
 
     #[test]

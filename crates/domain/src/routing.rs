@@ -76,7 +76,10 @@ pub fn route_key(
         key: key.to_string(),
     };
     let mut folders: Vec<&str> = rest.split('/').collect();
-    let file = folders.pop().filter(|f| !f.is_empty()).ok_or_else(not_csv)?;
+    let file = folders
+        .pop()
+        .filter(|f| !f.is_empty())
+        .ok_or_else(not_csv)?;
     let mut options = Vec::new();
     folders.retain(|folder| match folder.split_once('=') {
         Some((name, value)) if !name.is_empty() => {
@@ -104,13 +107,11 @@ pub fn route_key(
     if name.is_empty() {
         return Err(not_csv());
     }
-    let table = catalog
-        .find(name)
-        .ok_or_else(|| RouteError::UnknownTable {
-            key: key.to_string(),
-            name: name.to_string(),
-            known: catalog.names(),
-        })?;
+    let table = catalog.find(name).ok_or_else(|| RouteError::UnknownTable {
+        key: key.to_string(),
+        name: name.to_string(),
+        known: catalog.names(),
+    })?;
     Ok(Route {
         table,
         compression,
@@ -162,7 +163,9 @@ mod tests {
         let mut line = table("invoice_line", vec![column("id", Integer, false)], &["id"]);
         line.aliases.push("olist_order_items_dataset".into());
         let media = table("media_type", vec![column("id", Integer, false)], &["id"]);
-        Catalog::new("test".into(), vec![line, media]).unwrap().leak()
+        Catalog::new("test".into(), vec![line, media])
+            .unwrap()
+            .leak()
     }
 
     #[test]
@@ -171,7 +174,12 @@ mod tests {
         assert_eq!(route.table.name, "invoice_line");
         assert_eq!(route.compression, Compression::None);
         assert!(route.options.is_empty());
-        let alias = route_key(catalog(), "incoming/olist_order_items_dataset.csv", "incoming/").unwrap();
+        let alias = route_key(
+            catalog(),
+            "incoming/olist_order_items_dataset.csv",
+            "incoming/",
+        )
+        .unwrap();
         assert_eq!(alias.table.name, "invoice_line");
     }
 
@@ -185,7 +193,8 @@ mod tests {
         .unwrap();
         assert_eq!(route.table.name, "invoice_line");
         assert_eq!(route.compression, Compression::Gzip);
-        let nested = route_key(catalog(), "incoming/Media-Type/2024/05/x.CSV", "incoming/").unwrap();
+        let nested =
+            route_key(catalog(), "incoming/Media-Type/2024/05/x.CSV", "incoming/").unwrap();
         assert_eq!(nested.table.name, "media_type");
     }
 
@@ -205,18 +214,37 @@ mod tests {
                 ("null".to_string(), "NULL".to_string())
             ]
         );
-        let nested = route_key(catalog(), "incoming/media_type/quote=single/x.csv", "incoming/").unwrap();
+        let nested = route_key(
+            catalog(),
+            "incoming/media_type/quote=single/x.csv",
+            "incoming/",
+        )
+        .unwrap();
         assert_eq!(nested.table.name, "media_type");
-        assert_eq!(nested.options, vec![("quote".to_string(), "single".to_string())]);
+        assert_eq!(
+            nested.options,
+            vec![("quote".to_string(), "single".to_string())]
+        );
     }
 
     #[test]
     fn tsv_files_default_to_tabs() {
         let route = route_key(catalog(), "incoming/media_type.tsv.gz", "incoming/").unwrap();
-        assert_eq!(route.options, vec![("delimiter".to_string(), "tab".to_string())]);
+        assert_eq!(
+            route.options,
+            vec![("delimiter".to_string(), "tab".to_string())]
+        );
         assert_eq!(route.compression, Compression::Gzip);
-        let overridden = route_key(catalog(), "incoming/delimiter=pipe/media_type.tsv", "incoming/").unwrap();
-        assert_eq!(overridden.options, vec![("delimiter".to_string(), "pipe".to_string())]);
+        let overridden = route_key(
+            catalog(),
+            "incoming/delimiter=pipe/media_type.tsv",
+            "incoming/",
+        )
+        .unwrap();
+        assert_eq!(
+            overridden.options,
+            vec![("delimiter".to_string(), "pipe".to_string())]
+        );
     }
 
     #[test]

@@ -1,14 +1,20 @@
-//! The domain crate against a real PostgreSQL: migrations, the catalog's
-//! agreement with the schema, and the cached connection.
+//! The domain crate against a real PostgreSQL: migrations, the catalog read
+//! back from a pack's migrated DDL (and refused when the DDL cannot be
+//! loaded), the OLAP mirror's agreement with it, and the cached connection.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use starlift_domain::catalog::{ColumnType, LOAD_BATCH_COLUMN, TABLES};
+use std::collections::BTreeMap;
+
+use starlift_domain::catalog::{
+    self, CatalogError, Column, ColumnType, LOAD_BATCH_COLUMN, LoadMode, UnsupportedType,
+};
 use starlift_domain::config::{DbAuth, DbSettings};
 use starlift_domain::db::{CachedClient, Connector};
 use starlift_domain::migrate::{
-    ANALYTICS, MigrateError, Migration, MigrationSet, OLAP, OLTP, migrate,
+    ANALYTICS, ETL, MigrateError, Migration, MigrationSet, OLAP, migrate,
 };
+use starlift_domain::pack::{Pack, PackError};
 use starlift_sandbox::{Postgres, connect};
 
 async fn fresh_database(postgres: &Postgres, hint: &str) -> String {
@@ -23,11 +29,16 @@ async fn migrations_apply_once_and_are_idempotent() {
     let postgres = Postgres::start().await.unwrap();
     let url = fresh_database(&postgres, "migrate").await;
     let mut client = connect(&url).await.unwrap();
-    let first = migrate(&mut client, &OLTP).await.unwrap();
-    assert_eq!(first.applied, vec!["0001_chinook.sql", "0002_etl.sql"]);
-    let second = migrate(&mut client, &OLTP).await.unwrap();
-    assert!(second.applied.is_empty());
-    assert_eq!(second.already_applied, 2);
+    let chinook = Pack::embedded("chinook").unwrap().oltp;
+    let engine = migrate(&mut client, &ETL).await.unwrap();
+    assert_eq!(engine.applied, vec!["0001_etl.sql", "0002_etl_schema.sql"]);
+    let tables = migrate(&mut client, &chinook).await.unwrap();
+    assert_eq!(tables.applied, vec!["0001_chinook.sql"]);
+    for set in [&ETL, &chinook] {
+        let again = migrate(&mut client, set).await.unwrap();
+        assert!(again.applied.is_empty(), "{}", set.name);
+        assert_eq!(again.already_applied, set.migrations.len(), "{}", set.name);
+    }
     // OLAP and analytics can share the database with OLTP.
     migrate(&mut client, &OLAP).await.unwrap();
     migrate(&mut client, &ANALYTICS).await.unwrap();
@@ -38,7 +49,10 @@ async fn migrations_apply_once_and_are_idempotent() {
         .get(0);
     assert_eq!(
         recorded as usize,
-        OLTP.migrations.len() + OLAP.migrations.len() + ANALYTICS.migrations.len()
+        ETL.migrations.len()
+            + chinook.migrations.len()
+            + OLAP.migrations.len()
+            + ANALYTICS.migrations.len()
     );
 }
 
@@ -46,21 +60,24 @@ async fn migrations_apply_once_and_are_idempotent() {
 async fn concurrent_cold_starts_apply_each_migration_once() {
     let postgres = Postgres::start().await.unwrap();
     let url = fresh_database(&postgres, "concurrent").await;
+    let chinook = Pack::embedded("chinook").unwrap().oltp;
     let mut tasks = Vec::new();
     for _ in 0..6 {
         let url = url.clone();
         tasks.push(tokio::spawn(async move {
             let mut client = connect(&url).await.unwrap();
-            migrate(&mut client, &OLTP).await.unwrap()
+            let engine = migrate(&mut client, &ETL).await.unwrap();
+            let tables = migrate(&mut client, &chinook).await.unwrap();
+            engine.applied.len() + tables.applied.len()
         }));
     }
     let mut applied = 0;
     for task in tasks {
-        applied += task.await.unwrap().applied.len();
+        applied += task.await.unwrap();
     }
     assert_eq!(
         applied,
-        OLTP.migrations.len(),
+        ETL.migrations.len() + chinook.migrations.len(),
         "each file applied by exactly one starter"
     );
 }
@@ -152,135 +169,358 @@ async fn a_changed_applied_migration_is_an_error_and_a_failed_one_applies_nothin
     assert!(!u_exists, "a failed run rolls back the files before it");
 }
 
-/// `sql/oltp` and the catalog describe the same tables, columns, types,
-/// nullability and keys.
+/// The chinook pack's DDL, migrated and read back: what the loader will
+/// validate is what the DDL declares.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_catalog_matches_the_migrated_schema() {
+async fn the_chinook_catalog_is_read_from_the_migrated_ddl() {
     let postgres = Postgres::start().await.unwrap();
     let url = fresh_database(&postgres, "catalog").await;
     let mut client = connect(&url).await.unwrap();
-    migrate(&mut client, &OLTP).await.unwrap();
-    let tables: i64 = client
-        .query_one(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'chinook'",
-            &[],
+    let pack = Pack::embedded("chinook").unwrap();
+    migrate(&mut client, &ETL).await.unwrap();
+    migrate(&mut client, &pack.oltp).await.unwrap();
+    let catalog = pack.read_catalog(&client).await.unwrap();
+
+    assert_eq!(catalog.schema, "chinook");
+    let mut names: Vec<&str> = catalog.tables.iter().map(|t| t.name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        [
+            "album",
+            "artist",
+            "customer",
+            "employee",
+            "genre",
+            "invoice",
+            "invoice_line",
+            "media_type",
+            "playlist",
+            "playlist_track",
+            "track"
+        ]
+    );
+    for (index, table) in catalog.tables.iter().enumerate() {
+        assert_eq!(table.schema, "chinook");
+        assert_eq!(table.mode, LoadMode::Upsert, "{} has a key", table.name);
+        assert!(
+            table.column(LOAD_BATCH_COLUMN).is_none(),
+            "{}: the engine column is not a data column",
+            table.name
+        );
+        for parent in table.parents() {
+            let at = catalog
+                .tables
+                .iter()
+                .position(|t| t.name == parent)
+                .unwrap();
+            assert!(
+                at < index,
+                "{parent} must load before {} ({})",
+                table.name,
+                catalog.names()
+            );
+        }
+    }
+
+    let line = catalog.table("invoice_line").unwrap();
+    assert_eq!(line.primary_key, ["invoice_line_id"]);
+    let mut foreign: Vec<(Vec<String>, &str, Vec<String>)> = line
+        .foreign_keys
+        .iter()
+        .map(|fk| {
+            (
+                fk.columns.clone(),
+                fk.references.as_str(),
+                fk.referenced_columns.clone(),
+            )
+        })
+        .collect();
+    foreign.sort();
+    assert_eq!(
+        foreign,
+        [
+            (
+                vec!["invoice_id".to_string()],
+                "invoice",
+                vec!["invoice_id".to_string()]
+            ),
+            (
+                vec!["track_id".to_string()],
+                "track",
+                vec!["track_id".to_string()]
+            ),
+        ]
+    );
+    assert_eq!(
+        line.column("quantity").map(|c| (c.ty, c.nullable)),
+        Some((ColumnType::Integer, false))
+    );
+
+    let playlist_track = catalog.table("playlist_track").unwrap();
+    assert_eq!(playlist_track.primary_key, ["playlist_id", "track_id"]);
+    assert_eq!(playlist_track.parents().len(), 2);
+
+    let employee = catalog.table("employee").unwrap();
+    assert!(employee.is_self_referencing());
+    assert!(employee.parents().is_empty());
+    let reports_to = employee
+        .foreign_keys
+        .iter()
+        .find(|fk| fk.references == "employee")
+        .unwrap();
+    assert_eq!(reports_to.columns, ["reports_to"]);
+    assert_eq!(reports_to.referenced_columns, ["employee_id"]);
+    assert_eq!(
+        employee.column("birth_date").map(|c| (c.ty, c.nullable)),
+        Some((ColumnType::Timestamp, true))
+    );
+
+    let track = catalog.table("track").unwrap();
+    let columns: Vec<&str> = track.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        columns,
+        [
+            "track_id",
+            "name",
+            "album_id",
+            "media_type_id",
+            "genre_id",
+            "composer",
+            "milliseconds",
+            "bytes",
+            "unit_price"
+        ]
+    );
+    assert_eq!(
+        track.column("unit_price"),
+        Some(&Column {
+            name: "unit_price".to_string(),
+            ty: ColumnType::Numeric {
+                precision: Some(10),
+                scale: Some(2)
+            },
+            nullable: false,
+            has_default: false,
+        })
+    );
+    assert_eq!(
+        track.column("bytes").map(|c| (c.ty, c.nullable)),
+        Some((ColumnType::BigInt, true))
+    );
+    assert!(track.column("name").unwrap().required());
+    assert!(!track.column("composer").unwrap().required());
+    let checks: Vec<(&str, &str)> = track
+        .checks
+        .iter()
+        .map(|c| (c.name.as_str(), c.expression.as_str()))
+        .collect();
+    assert_eq!(
+        checks,
+        [
+            ("track_bytes_check", "(bytes >= 0)"),
+            ("track_milliseconds_check", "(milliseconds >= 0)"),
+            ("track_unit_price_check", "(unit_price >= (0)::numeric)"),
+        ]
+    );
+
+    // File stems of the official CSV export find their tables.
+    assert_eq!(catalog.find("InvoiceLine").unwrap().name, "invoice_line");
+    assert_eq!(catalog.find("MediaType").unwrap().name, "media_type");
+    assert_eq!(
+        catalog.find("PlaylistTrack").unwrap().qualified_name(),
+        "\"chinook\".\"playlist_track\""
+    );
+}
+
+/// A pack whose DDL has a column of a type the loader cannot load is refused
+/// when its catalog is read, naming the table and the column.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pack_with_an_unsupported_column_type_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("oddtypes");
+    std::fs::create_dir_all(folder.join("oltp")).unwrap();
+    std::fs::write(
+        folder.join("dataset.toml"),
+        "name = \"oddtypes\"\ndescription = \"a json column\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("oltp/0001_oddtypes.sql"),
+        "CREATE SCHEMA oddtypes;
+         CREATE TABLE oddtypes.event (
+             event_id integer PRIMARY KEY,
+             payload json,
+             load_batch_id bigint NOT NULL
+         );",
+    )
+    .unwrap();
+    let pack = Pack::from_dir(&folder).unwrap();
+    let postgres = Postgres::start().await.unwrap();
+    let url = fresh_database(&postgres, "unsupported").await;
+    let mut client = connect(&url).await.unwrap();
+    migrate(&mut client, &pack.oltp).await.unwrap();
+    let error = pack.read_catalog(&client).await.unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            PackError::Catalog(CatalogError::UnsupportedType(UnsupportedType { table, column, sql_type }))
+                if table == "oddtypes.event" && column == "payload" && sql_type == "json"
+        ),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(
+        message.contains("oddtypes.event.payload") && message.contains("json"),
+        "{message}"
+    );
+}
+
+/// Every pack table needs the engine's `load_batch_id bigint NOT NULL`; a
+/// table without it is refused by name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_table_without_load_batch_id_is_refused() {
+    let postgres = Postgres::start().await.unwrap();
+    let url = fresh_database(&postgres, "nobatch").await;
+    let client = connect(&url).await.unwrap();
+    client
+        .batch_execute(
+            "CREATE SCHEMA nobatch;
+             CREATE TABLE nobatch.fine (id integer PRIMARY KEY, load_batch_id bigint NOT NULL);
+             CREATE TABLE nobatch.forgetful (id integer PRIMARY KEY, name text);",
         )
         .await
-        .unwrap()
-        .get(0);
-    assert_eq!(tables as usize, TABLES.len());
-    assert_tables_match_catalog(&client, "chinook", true).await;
+        .unwrap();
+    let error = catalog::read(&client, "nobatch", &BTreeMap::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            CatalogError::MissingEngineColumn { table, column, .. }
+                if table == "forgetful" && *column == LOAD_BATCH_COLUMN
+        ),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(
+        message.contains("nobatch.forgetful") && message.contains(LOAD_BATCH_COLUMN),
+        "{message}"
+    );
+    // A nullable load_batch_id is not enough either.
+    client
+        .batch_execute(
+            "DROP TABLE nobatch.forgetful;
+             CREATE TABLE nobatch.lax (id integer PRIMARY KEY, load_batch_id bigint);",
+        )
+        .await
+        .unwrap();
+    let error = catalog::read(&client, "nobatch", &BTreeMap::new())
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("nobatch.lax"), "{error}");
 }
 
 /// The OLAP mirror (`sql/olap/0001_mirror.sql`) copies the chinook tables
 /// column for column: star-builder's binary COPY and its upserts are built
-/// from the catalog, so the mirror must agree with it too (no foreign keys:
-/// rows arrive per batch).
+/// from the catalog, so the mirror must agree with the pack's DDL (same
+/// columns, types, nullability and primary keys, `load_batch_id` included;
+/// no foreign keys: rows arrive per batch).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_mirror_matches_the_catalog() {
+async fn the_mirror_matches_the_chinook_pack() {
     let postgres = Postgres::start().await.unwrap();
     let url = fresh_database(&postgres, "mirror").await;
     let mut client = connect(&url).await.unwrap();
+    let pack = Pack::embedded("chinook").unwrap();
+    migrate(&mut client, &ETL).await.unwrap();
+    migrate(&mut client, &pack.oltp).await.unwrap();
     migrate(&mut client, &OLAP).await.unwrap();
-    assert_tables_match_catalog(&client, "mirror", false).await;
+    let catalog = pack.read_catalog(&client).await.unwrap();
+    for table in &catalog.tables {
+        let oltp = describe(&client, &catalog.schema, &table.name).await;
+        let mirror = describe(&client, "mirror", &table.name).await;
+        assert!(!oltp.columns.is_empty(), "{}", table.name);
+        assert_eq!(
+            mirror.columns, oltp.columns,
+            "columns of mirror.{}",
+            table.name
+        );
+        assert_eq!(
+            mirror.primary_key, table.primary_key,
+            "primary key of mirror.{}",
+            table.name
+        );
+        assert_eq!(
+            oltp.foreign_keys,
+            table.foreign_keys.len() as i64,
+            "{}",
+            table.name
+        );
+        assert_eq!(
+            mirror.foreign_keys, 0,
+            "mirror.{} has no foreign keys",
+            table.name
+        );
+    }
 }
 
-/// Every catalog table exists in `schema` with exactly the catalog's columns
-/// (and `load_batch_id` last), types, nullability and primary key, and, when
-/// `foreign_keys`, its foreign keys (otherwise none).
-async fn assert_tables_match_catalog(
-    client: &tokio_postgres::Client,
-    schema: &str,
-    foreign_keys: bool,
-) {
-    for table in TABLES {
-        let rows = client
-            .query(
-                "SELECT column_name::text, data_type::text, is_nullable = 'YES', numeric_precision, numeric_scale
-                 FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position",
-                &[&schema, &table.name],
-            )
-            .await
-            .unwrap();
-        let names: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
-        let mut expected: Vec<String> = table
-            .columns
-            .iter()
-            .map(|c| c.sql_name.to_string())
-            .collect();
-        expected.push(LOAD_BATCH_COLUMN.to_string());
-        assert_eq!(names, expected, "columns of {schema}.{}", table.name);
-        for (column, row) in table.columns.iter().zip(&rows) {
-            let data_type: String = row.get(1);
-            let want = match column.ty {
-                ColumnType::Int => "integer",
-                ColumnType::BigInt => "bigint",
-                ColumnType::Text => "text",
-                ColumnType::Money => "numeric",
-                ColumnType::Timestamp => "timestamp without time zone",
-            };
-            assert_eq!(
-                data_type, want,
-                "{schema}.{}.{}",
-                table.name, column.sql_name
-            );
-            assert_eq!(
-                row.get::<_, bool>(2),
-                column.nullable,
-                "nullability of {schema}.{}.{}",
-                table.name,
-                column.sql_name
-            );
-            if column.ty == ColumnType::Money {
-                assert_eq!(
-                    (row.get::<_, Option<i32>>(3), row.get::<_, Option<i32>>(4)),
-                    (Some(10), Some(2)),
-                    "{schema}.{}.{}",
-                    table.name,
-                    column.sql_name
-                );
-            }
-        }
-        let qualified = format!("{schema}.{}", table.name);
-        let key: Vec<String> = client
-            .query(
-                "SELECT a.attname::text FROM pg_index i
-                 JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
-                 WHERE i.indrelid = $1::text::regclass AND i.indisprimary
-                 ORDER BY array_position(i.indkey::int2[], a.attnum)",
-                &[&qualified],
-            )
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
-        assert_eq!(key, table.primary_key, "primary key of {qualified}");
-        let foreign: Vec<(String, String)> = client
-            .query(
-                "SELECT a.attname::text, c.confrelid::regclass::text FROM pg_constraint c
-                 JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
-                 WHERE c.conrelid = $1::text::regclass AND c.contype = 'f' ORDER BY 1",
-                &[&qualified],
-            )
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| (r.get(0), r.get(1)))
-            .collect();
-        let mut want: Vec<(String, String)> = table
-            .foreign_keys
-            .iter()
-            .filter(|_| foreign_keys)
-            .map(|fk| {
-                (
-                    fk.columns[0].to_string(),
-                    format!("{schema}.{}", fk.references),
-                )
-            })
-            .collect();
-        want.sort();
-        assert_eq!(foreign, want, "foreign keys of {qualified}");
+/// A table as the server has it.
+#[derive(Debug)]
+struct Described {
+    /// (name, format_type, NOT NULL), in column order.
+    columns: Vec<(String, String, bool)>,
+    primary_key: Vec<String>,
+    foreign_keys: i64,
+}
+
+async fn describe(client: &tokio_postgres::Client, schema: &str, table: &str) -> Described {
+    let columns = client
+        .query(
+            "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull
+             FROM pg_attribute a
+             JOIN pg_class c ON c.oid = a.attrelid
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped
+             ORDER BY a.attnum",
+            &[&schema, &table],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    let primary_key = client
+        .query(
+            "SELECT a.attname::text
+             FROM pg_constraint con
+             JOIN pg_class c ON c.oid = con.conrelid
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+             CROSS JOIN unnest(con.conkey) WITH ORDINALITY AS k(attnum, position)
+             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+             WHERE n.nspname = $1 AND c.relname = $2 AND con.contype = 'p'
+             ORDER BY k.position",
+            &[&schema, &table],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let foreign_keys = client
+        .query_one(
+            "SELECT count(*) FROM pg_constraint con
+             JOIN pg_class c ON c.oid = con.conrelid
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = $1 AND c.relname = $2 AND con.contype = 'f'",
+            &[&schema, &table],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    Described {
+        columns,
+        primary_key,
+        foreign_keys,
     }
 }
 

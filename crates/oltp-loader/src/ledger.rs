@@ -182,4 +182,3 @@ pub(crate) async fn fail_in_transaction(
     summary.rejects_key = Some(report_key);
     Ok(summary)
 }
-

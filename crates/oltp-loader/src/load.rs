@@ -6,9 +6,7 @@ use starlift_domain::catalog::Table;
 use starlift_domain::routing::Route;
 use tokio_postgres::Transaction;
 
-use crate::ledger::{
-    Admission, admit, db, fail_in_transaction, ledger, start_ledger_row,
-};
+use crate::ledger::{Admission, admit, db, fail_in_transaction, ledger, start_ledger_row};
 use crate::merge::{Counts, merge_staged, reject_checks, resolve_pending};
 use crate::reader::ParseStats;
 use crate::s3io::{Fetched, fetch};

@@ -7,11 +7,11 @@ use starlift_domain::catalog::Catalog;
 use tokio_postgres::Transaction;
 use tokio_postgres::error::SqlState;
 
+use crate::TransientError;
 use crate::ledger::{db, ledger};
 use crate::load::{Failure, ObjectRef, classify};
 use crate::reader::{self, ParseStats};
 use crate::table_sql::TableSql;
-use crate::TransientError;
 
 /// Counts of one merge.
 #[derive(Debug, Default)]
@@ -48,8 +48,13 @@ pub(crate) async fn reject_checks(
         append_rejects(
             object,
             stats,
-            rows.iter()
-                .map(|row| (row.get::<_, i64>(0), reason.clone(), row.get::<_, String>(1))),
+            rows.iter().map(|row| {
+                (
+                    row.get::<_, i64>(0),
+                    reason.clone(),
+                    row.get::<_, String>(1),
+                )
+            }),
         )?;
     }
     Ok(rejected)

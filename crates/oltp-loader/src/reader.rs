@@ -141,8 +141,12 @@ fn open<R: Read>(
     let dialect = Dialect::from_options(options.iter().map(|(n, v)| (n, v)))
         .map_err(|e| ParseEnd::File(e.into()))?;
     let columns: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
-    let reader = RecordReader::new(BufReader::with_capacity(256 * 1024, input), &dialect, &columns)
-        .map_err(|failure| read_failure(failure, 1, gzip))?;
+    let reader = RecordReader::new(
+        BufReader::with_capacity(256 * 1024, input),
+        &dialect,
+        &columns,
+    )
+    .map_err(|failure| read_failure(failure, 1, gzip))?;
     let map = match_header(table, reader.header()).map_err(|e| ParseEnd::File(e.into()))?;
     Ok((reader, map))
 }
@@ -206,7 +210,9 @@ pub fn parse<R: Read>(
                 spool.count += 1;
                 let raw = record.raw_text();
                 for error in errors {
-                    if let Err(io) = spool.push(error.line, error.column.as_deref(), &error.reason, &raw) {
+                    if let Err(io) =
+                        spool.push(error.line, error.column.as_deref(), &error.reason, &raw)
+                    {
                         return ParseEnd::Read(ReadError { line, source: io });
                     }
                 }
@@ -288,14 +294,7 @@ mod tests {
     fn lines_of(data: &str) -> (Vec<i64>, Vec<String>) {
         let (header_tx, _header_rx) = oneshot::channel();
         let (rows_tx, mut rows_rx) = mpsc::channel(64);
-        let end = parse(
-            data.as_bytes(),
-            genre(),
-            &[],
-            false,
-            header_tx,
-            rows_tx,
-        );
+        let end = parse(data.as_bytes(), genre(), &[], false, header_tx, rows_tx);
         let mut lines = Vec::new();
         let mut names = Vec::new();
         while let Ok(batch) = rows_rx.try_recv() {

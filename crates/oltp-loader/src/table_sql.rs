@@ -38,7 +38,7 @@ pub struct TableSql {
     pub mode: LoadMode,
     pub stage_name: String,
     pub create_stage: String,
-    /// `COPY <stage> (line_no, …) FROM STDIN (FORMAT binary)`.
+    /// `COPY <stage> (_starlift_line, …) FROM STDIN (FORMAT binary)`.
     pub copy_in: String,
     /// Upsert tables only: drops all but the last line of a repeated key.
     pub dedupe: Option<String>,
@@ -66,7 +66,7 @@ fn quoted(columns: &[String]) -> Vec<String> {
 fn row_key(table: &Table, alias: &str) -> String {
     if table.primary_key.is_empty() {
         return format!(
-            "{alias}.{}::text || ':' || {alias}.line_no::text",
+            "{alias}.{}::text || ':' || {alias}._starlift_line::text",
             quote_ident(LOAD_ORIGIN_COLUMN)
         );
     }
@@ -82,9 +82,10 @@ fn row_key(table: &Table, alias: &str) -> String {
 /// `(columns, referenced columns)` equality between a staged row and a parent.
 fn key_match(fk_columns: &[String], parent_columns: &[String], row: &str, parent: &str) -> String {
     join(
-        fk_columns.iter().zip(parent_columns).map(|(c, r)| {
-            format!("{parent}.{} = {row}.{}", quote_ident(r), quote_ident(c))
-        }),
+        fk_columns
+            .iter()
+            .zip(parent_columns)
+            .map(|(c, r)| format!("{parent}.{} = {row}.{}", quote_ident(r), quote_ident(c))),
         " AND ",
     )
 }
@@ -97,7 +98,11 @@ fn orphans(table: &Table, stage_name: &str) -> Option<(String, String)> {
     let mut conditions = Vec::new();
     let mut reasons = Vec::new();
     for fk in &table.foreign_keys {
-        let parent = format!("{}.{}", quote_ident(&table.schema), quote_ident(&fk.references));
+        let parent = format!(
+            "{}.{}",
+            quote_ident(&table.schema),
+            quote_ident(&fk.references)
+        );
         let orphan = |row: &str| {
             let not_null = join(
                 fk.columns
@@ -120,7 +125,11 @@ fn orphans(table: &Table, stage_name: &str) -> Option<(String, String)> {
         };
         let described = join(
             fk.columns.iter().map(|c| {
-                format!("{} || o.{}::text", quote_literal(&format!("{c}=")), quote_ident(c))
+                format!(
+                    "{} || o.{}::text",
+                    quote_literal(&format!("{c}=")),
+                    quote_ident(c)
+                )
             }),
             " || ', ' || ",
         );
@@ -150,7 +159,7 @@ impl TableSql {
         let table_literal = quote_literal(&table.name);
         let target = table.qualified_name();
         let all_names: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
-        // The stage: line_no, the origin load of an append table, every column.
+        // The stage: the line, the origin load of an append table, every column.
         let mut stage_columns: Vec<String> = Vec::new();
         if append {
             stage_columns.push(LOAD_ORIGIN_COLUMN.to_string());
@@ -158,7 +167,10 @@ impl TableSql {
         stage_columns.extend(all_names.iter().cloned());
         let mut definitions: Vec<String> = Vec::new();
         if append {
-            definitions.push(format!("{} bigint NOT NULL", quote_ident(LOAD_ORIGIN_COLUMN)));
+            definitions.push(format!(
+                "{} bigint NOT NULL",
+                quote_ident(LOAD_ORIGIN_COLUMN)
+            ));
         }
         definitions.extend(
             table
@@ -190,7 +202,10 @@ impl TableSql {
                 let batch = quote_ident(LOAD_BATCH_COLUMN);
                 format!(
                     "ON CONFLICT ({primary_key}) DO UPDATE SET {assignments}, {batch} = EXCLUDED.{batch}\n    WHERE ({target_values}) IS DISTINCT FROM ({excluded})",
-                    assignments = join(updatable.iter().map(|c| format!("{c} = EXCLUDED.{c}")), ", "),
+                    assignments = join(
+                        updatable.iter().map(|c| format!("{c} = EXCLUDED.{c}")),
+                        ", "
+                    ),
                     target_values = join(updatable.iter().map(|c| format!("target.{c}")), ", "),
                     excluded = join(updatable.iter().map(|c| format!("EXCLUDED.{c}")), ", "),
                 )
@@ -212,7 +227,10 @@ impl TableSql {
                 )?),
                 Some(render(
                     DROP_ORPHANS,
-                    &[("stage", stage_name), ("orphan_condition", &orphan_condition)],
+                    &[
+                        ("stage", stage_name),
+                        ("orphan_condition", &orphan_condition),
+                    ],
                 )?),
             ),
         };
@@ -249,7 +267,7 @@ impl TableSql {
                 ],
             )?,
             copy_in: format!(
-                "COPY {stage_name} (line_no, {}) FROM STDIN (FORMAT binary)",
+                "COPY {stage_name} (_starlift_line, {}) FROM STDIN (FORMAT binary)",
                 quoted(&stage_columns).join(", ")
             ),
             dedupe: if append {
@@ -300,7 +318,12 @@ impl TableSql {
                     ("columns", &quoted(&stage_columns).join(", ")),
                     (
                         "r_columns",
-                        &join(stage_columns.iter().map(|c| format!("r.{}", quote_ident(c))), ", "),
+                        &join(
+                            stage_columns
+                                .iter()
+                                .map(|c| format!("r.{}", quote_ident(c))),
+                            ", ",
+                        ),
                     ),
                     ("schema_literal", &schema_literal),
                     ("table_literal", &table_literal),
@@ -334,7 +357,13 @@ fn pending_stage_name(table: &Table) -> String {
     let safe: String = table
         .name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
         .collect();
     quote_ident(&format!("pending_{safe}"))
 }
@@ -362,7 +391,11 @@ mod tests {
             primary_key: primary_key.iter().map(|c| c.to_string()).collect(),
             foreign_keys: Vec::new(),
             checks: Vec::new(),
-            mode: if primary_key.is_empty() { LoadMode::Append } else { LoadMode::Upsert },
+            mode: if primary_key.is_empty() {
+                LoadMode::Append
+            } else {
+                LoadMode::Upsert
+            },
             aliases: Vec::new(),
         }
     }
@@ -376,9 +409,21 @@ mod tests {
     fn identifiers_are_quoted_and_schema_qualified() {
         let t = table("Order", &["id", "select"], &["id"]);
         let sql = render_all(&t);
-        assert!(sql.merge.contains("INSERT INTO \"shop\".\"Order\""), "{}", sql.merge);
-        assert!(sql.merge.contains("\"select\" = EXCLUDED.\"select\""), "{}", sql.merge);
-        assert!(sql.copy_in.contains("(line_no, \"id\", \"select\")"), "{}", sql.copy_in);
+        assert!(
+            sql.merge.contains("INSERT INTO \"shop\".\"Order\""),
+            "{}",
+            sql.merge
+        );
+        assert!(
+            sql.merge.contains("\"select\" = EXCLUDED.\"select\""),
+            "{}",
+            sql.merge
+        );
+        assert!(
+            sql.copy_in.contains("(_starlift_line, \"id\", \"select\")"),
+            "{}",
+            sql.copy_in
+        );
         assert!(sql.claim_pending.contains("p.schema_name = 'shop'"));
     }
 
@@ -396,7 +441,10 @@ mod tests {
         assert!(sql.merge.contains("\"load_origin_id\""), "{}", sql.merge);
         assert!(sql.replace_append.is_some());
         assert!(sql.dedupe.is_none() && sql.forget_superseded_pending.is_none());
-        assert!(sql.release_resolved.contains("s.\"load_origin_id\"::text || ':' || s.line_no::text"));
+        assert!(
+            sql.release_resolved
+                .contains("s.\"load_origin_id\"::text || ':' || s._starlift_line::text")
+        );
     }
 
     #[test]
@@ -436,6 +484,10 @@ mod tests {
         });
         let sql = render_all(&t);
         assert_eq!(sql.checks.len(), 1);
-        assert!(sql.checks[0].reject.contains("WHERE ((ms >= 0)) IS FALSE"), "{}", sql.checks[0].reject);
+        assert!(
+            sql.checks[0].reject.contains("WHERE ((ms >= 0)) IS FALSE"),
+            "{}",
+            sql.checks[0].reject
+        );
     }
 }

@@ -24,7 +24,11 @@ async fn real_chinook_loads_exactly_in_any_arrival_order() {
         .filter_map(|name| name.strip_suffix(".csv").map(str::to_string))
         .collect();
     files.sort();
-    assert_eq!(files.len(), CHINOOK_ROWS.len(), "one file per table in {dir:?}");
+    assert_eq!(
+        files.len(),
+        CHINOOK_ROWS.len(),
+        "one file per table in {dir:?}"
+    );
     for seed in [1u64, 2, 3] {
         let url = harness
             .sandbox

@@ -1,7 +1,12 @@
 //! `cargo xtask demo`: the whole pipeline on the local sandbox. Starts a real
-//! PostgreSQL and S3 server, uploads every CSV of each `--data` directory to
-//! `incoming/` in a shuffled order, and after each upload hands the S3 event
-//! AWS would send to the loader's handler.
+//! PostgreSQL and S3 server, uploads every CSV of each `--data` directory
+//! (default `data/<dataset>/`) to `incoming/` in a shuffled order, and after
+//! each upload hands the S3 event AWS would send to the loader's handler,
+//! which serves the pack `--dataset` (`DATASET`).
+//!
+//! The warehouse part (star-builder, the analytics views) is Chinook's for
+//! now: for another pack it is attempted, and when it cannot run the demo
+//! says so and reports the OLTP side only.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -14,13 +19,20 @@ use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use serde_json::{Value, json};
 use star_builder::{BuildRequest, BuildStatus, Builder};
-use starlift_domain::catalog::load_order;
 use starlift_domain::config::{BuilderConfig, LoaderConfig};
+use starlift_domain::pack::{DEFAULT_DATASET, Pack};
 use starlift_sandbox::Sandbox;
+
+/// The pack the warehouse part (star-builder's star schema and analytics
+/// views) is written for.
+const WAREHOUSE_DATASET: &str = "chinook";
 
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
-    /// A directory of Chinook CSVs to drop into the bucket; repeat for phases, loaded in the order given.
+    /// The pack to serve (DATASET): its tables come from sql/<NAME>/.
+    #[arg(long, value_name = "NAME", default_value = DEFAULT_DATASET)]
+    pub dataset: String,
+    /// A directory of the pack's CSVs to drop into the bucket (default data/<dataset>/); repeat for phases, loaded in the order given.
     #[arg(long = "data", value_name = "DIR")]
     pub data: Vec<PathBuf>,
     /// Write the summary as JSON to this file.
@@ -63,22 +75,34 @@ fn csv_files(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
 }
 
 async fn demo(args: DemoArgs) -> Result<()> {
+    let pack = Pack::embedded(&args.dataset).context("--dataset")?;
     let data_dirs = if args.data.is_empty() {
-        vec![PathBuf::from("data")]
+        vec![Path::new("data").join(pack.name())]
     } else {
         args.data.clone()
     };
     for dir in &data_dirs {
         if !dir.is_dir() {
-            bail!(
-                "--data {}: not a directory (make data writes the sample set to data/)",
-                dir.display()
-            );
+            let hint = if args.data.is_empty() {
+                format!(
+                    " (the pack's sample CSVs live in data/{}/; pass --data DIR for others)",
+                    pack.name()
+                )
+            } else {
+                String::new()
+            };
+            bail!("--data {}: not a directory{hint}", dir.display());
         }
     }
+    eprintln!(
+        "dataset {}: {}",
+        pack.name(),
+        pack.manifest.description.trim()
+    );
     eprintln!("starting the sandbox (PostgreSQL + S3 server on loopback)…");
     let sandbox = Sandbox::start().await.context("starting the sandbox")?;
-    let env = sandbox.env();
+    let mut env = sandbox.env();
+    env.push(("DATASET".to_string(), pack.name().to_string()));
     let lookup = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     let loader = Loader::connect(
         LoaderConfig::from_lookup(lookup)?,
@@ -86,8 +110,24 @@ async fn demo(args: DemoArgs) -> Result<()> {
         None,
     )
     .await?;
+    eprintln!(
+        "loader ready: {} tables in schema {} ({})",
+        loader.catalog.tables.len(),
+        loader.catalog.schema,
+        loader.catalog.names()
+    );
     // star-builder: one builder for every phase (applies the OLAP migrations).
-    let builder = Builder::connect(BuilderConfig::from_lookup(lookup)?, None).await?;
+    // The warehouse is Chinook's; for another pack a failure only skips it.
+    let chinook = pack.name() == WAREHOUSE_DATASET;
+    let mut warehouse_skipped: Option<String> = None;
+    let mut builder = match Builder::connect(BuilderConfig::from_lookup(lookup)?, None).await {
+        Ok(builder) => Some(builder),
+        Err(error) if !chinook => {
+            warehouse_skipped = Some(skip_warehouse(pack.name(), &error.to_string()));
+            None
+        }
+        Err(error) => return Err(error.into()),
+    };
     let mut dq_failed_builds = 0;
     let s3 = sandbox.s3_client();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(args.seed);
@@ -139,10 +179,18 @@ async fn demo(args: DemoArgs) -> Result<()> {
         bar.finish_with_message("loaded");
         phases.push(json!({"phase": phase + 1, "data": dir.display().to_string()}));
         // star-builder: build the warehouse after each phase (incremental).
-        let build = builder
-            .build(BuildRequest::INCREMENTAL)
-            .await
-            .context("building the warehouse")?;
+        let Some(current) = &builder else {
+            continue;
+        };
+        let build = match current.build(BuildRequest::INCREMENTAL).await {
+            Ok(build) => build,
+            Err(error) if !chinook => {
+                warehouse_skipped = Some(skip_warehouse(pack.name(), &error.to_string()));
+                builder = None;
+                continue;
+            }
+            Err(error) => return Err(anyhow::Error::new(error).context("building the warehouse")),
+        };
         eprintln!(
             "phase {}: star-builder build {} consumed {} batches, {} fact rows written, {}/{} DQ checks passed, {} ms",
             phase + 1,
@@ -167,12 +215,15 @@ async fn demo(args: DemoArgs) -> Result<()> {
 
     let oltp = sandbox.connect_oltp().await?;
     let mut row_counts = BTreeMap::new();
-    for table in load_order() {
+    for table in &loader.catalog.tables {
         let n: i64 = oltp
-            .query_one(&format!("SELECT count(*) FROM chinook.{}", table.name), &[])
+            .query_one(
+                &format!("SELECT count(*) FROM {}", table.qualified_name()),
+                &[],
+            )
             .await?
             .get(0);
-        row_counts.insert(table.name.to_string(), n);
+        row_counts.insert(table.name.clone(), n);
     }
     let pending_rows: i64 = oltp
         .query_one("SELECT count(*) FROM etl.pending_row", &[])
@@ -185,14 +236,32 @@ async fn demo(args: DemoArgs) -> Result<()> {
         "phases": phases,
     });
     // star-builder: the warehouse summary, read from the analytics views.
-    let olap = sandbox.connect_olap().await?;
-    let warehouse = star_builder::demo_summary(&olap).await?;
-    for key in ["olap", "dq", "analytics"] {
-        summary[key] = warehouse[key].clone();
+    if warehouse_skipped.is_none() {
+        let olap = sandbox.connect_olap().await?;
+        match star_builder::demo_summary(&olap).await {
+            Ok(warehouse) => {
+                for key in ["olap", "dq", "analytics"] {
+                    summary[key] = warehouse[key].clone();
+                }
+            }
+            Err(error) if !chinook => {
+                warehouse_skipped = Some(skip_warehouse(pack.name(), &error.to_string()));
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+    if !chinook {
+        summary["dataset"] = json!(pack.name());
+    }
+    if let Some(reason) = &warehouse_skipped {
+        summary["warehouse_skipped"] = json!(reason);
     }
 
     print_summary(&summary);
-    print_warehouse(&summary);
+    match &warehouse_skipped {
+        None => print_warehouse(&summary),
+        Some(reason) => eprintln!("\nwarehouse: skipped. {reason}"),
+    }
     if let Some(path) = &args.summary_json {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)?;
@@ -211,6 +280,16 @@ async fn demo(args: DemoArgs) -> Result<()> {
         bail!("{dq_failed_builds} build(s) failed data-quality checks; see \"dq\" in the summary");
     }
     Ok(())
+}
+
+/// Says why the warehouse part does not run for `dataset`, once, and returns
+/// the reason for the summary.
+fn skip_warehouse(dataset: &str, error: &str) -> String {
+    let reason = format!(
+        "star-builder's star schema and analytics are written for the {WAREHOUSE_DATASET} pack and could not run for dataset {dataset} ({error}); only the OLTP load is shown"
+    );
+    eprintln!("warehouse: {reason}");
+    reason
 }
 
 fn print_summary(summary: &Value) {

@@ -1,8 +1,9 @@
 //! `cargo xtask generate`: a Chinook-shaped CSV data set of any size.
 //!
 //! The eleven files use the official layout (names, headers and column order
-//! from `starlift_domain::catalog`, CRLF, quoting only when needed, empty =
-//! NULL). Scale 1 is about the size of the real data set; scale N multiplies
+//! from [`chinook`], the generator's own description of the Chinook files,
+//! checked against the pack's DDL by a test; CRLF, quoting only when needed,
+//! empty = NULL). Scale 1 is about the size of the real data set; scale N multiplies
 //! the sales side by N (customers, invoices, invoice lines) and the catalogue
 //! side by √N (artists, albums, tracks, playlists, and employees by ⌈√N⌉).
 //!
@@ -15,6 +16,7 @@
 //! Output is a pure function of (scale, seed): every part draws from its own
 //! ChaCha8 stream, so the files are byte-identical across runs.
 
+pub mod chinook;
 mod music;
 mod people;
 mod sales;
@@ -223,6 +225,82 @@ mod tests {
         assert_eq!(chars.len(), 7);
         assert!(chars[1].is_ascii_digit() && chars[2].is_ascii_uppercase() && chars[3] == ' ');
         assert_eq!(expand("0171", &mut rng), "0171");
+    }
+
+    /// The layout agrees with the one source of the schema, the chinook
+    /// pack's DDL, as the loader reads it back: same tables, SQL column names
+    /// in file order, types, nullability, primary and foreign keys.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_layout_matches_the_chinook_pack() {
+        use starlift_domain::catalog::ColumnType;
+        use starlift_domain::migrate::{ETL, migrate};
+        use starlift_domain::pack::Pack;
+
+        let postgres = starlift_sandbox::Postgres::start().await.unwrap();
+        let url = postgres.create_database("layout").await.unwrap();
+        let mut client = starlift_sandbox::connect(&url).await.unwrap();
+        let pack = Pack::embedded("chinook").unwrap();
+        migrate(&mut client, &ETL).await.unwrap();
+        migrate(&mut client, &pack.oltp).await.unwrap();
+        let catalog = pack.read_catalog(&client).await.unwrap();
+
+        let layout: Vec<&str> = chinook::TABLES.iter().map(|t| t.name).collect();
+        let read: Vec<&str> = catalog.tables.iter().map(|t| t.name.as_str()).collect();
+        let (mut sorted_layout, mut sorted_read) = (layout.clone(), read.clone());
+        sorted_layout.sort_unstable();
+        sorted_read.sort_unstable();
+        assert_eq!(sorted_layout, sorted_read);
+        for (index, file) in chinook::TABLES.iter().enumerate() {
+            let table = catalog.table(file.name).unwrap();
+            assert_eq!(
+                catalog.find(file.csv_name).map(|t| &t.name),
+                Some(&table.name)
+            );
+            for parent in table.parents() {
+                assert!(
+                    layout[..index].contains(&parent),
+                    "{parent} before {}",
+                    file.name
+                );
+            }
+            let expected: Vec<(&str, ColumnType, bool)> = file
+                .columns
+                .iter()
+                .map(|c| {
+                    let ty = match c.kind {
+                        chinook::Kind::Int => ColumnType::Integer,
+                        chinook::Kind::BigInt => ColumnType::BigInt,
+                        chinook::Kind::Text => ColumnType::Text,
+                        chinook::Kind::Money => ColumnType::Numeric {
+                            precision: Some(10),
+                            scale: Some(2),
+                        },
+                        chinook::Kind::Timestamp => ColumnType::Timestamp,
+                    };
+                    (c.sql_name, ty, c.nullable)
+                })
+                .collect();
+            let actual: Vec<(&str, ColumnType, bool)> = table
+                .columns
+                .iter()
+                .map(|c| (c.name.as_str(), c.ty, c.nullable))
+                .collect();
+            assert_eq!(actual, expected, "columns of {}", file.name);
+            assert_eq!(table.primary_key, file.primary_key, "key of {}", file.name);
+            let mut foreign: Vec<(String, String)> = table
+                .foreign_keys
+                .iter()
+                .map(|fk| (fk.columns.join(","), fk.references.clone()))
+                .collect();
+            foreign.sort();
+            let mut want: Vec<(String, String)> = file
+                .foreign_keys
+                .iter()
+                .map(|fk| (fk.column.to_string(), fk.references.to_string()))
+                .collect();
+            want.sort();
+            assert_eq!(foreign, want, "foreign keys of {}", file.name);
+        }
     }
 
     #[test]

@@ -1,8 +1,9 @@
 -- The Chinook music-store schema, snake_case, as the OLTP system of record.
 -- Every table carries load_batch_id: the etl.load row that last inserted or
 -- changed it, so star-builder can copy only what changed since its last run.
--- Columns, keys and load order must agree with crates/domain/src/catalog.rs
--- (a test compares the two).
+-- This DDL is the loader's catalog: columns, types, keys, foreign keys,
+-- CHECK constraints and load order are read back from PostgreSQL after it
+-- is migrated (crates/domain/src/catalog/read.rs).
 
 CREATE SCHEMA IF NOT EXISTS chinook;
 

@@ -1,5 +1,5 @@
 -- Stage the pending rows of one table for another try.
-INSERT INTO {stage} (line_no, {columns})
+INSERT INTO {stage} (_starlift_line, {columns})
 SELECT p.line_no, {r_columns}
 FROM etl.pending_row AS p,
      LATERAL jsonb_populate_record(NULL::{stage}, p.row_data) AS r

@@ -3,18 +3,18 @@
 -- the merge reported a repeated key (SQLSTATE 21000), so clean files skip
 -- the sort.
 WITH ranked AS (
-    SELECT line_no AS ranked_line,
-           max(line_no) OVER (PARTITION BY {primary_key}) AS kept_line
+    SELECT _starlift_line AS ranked_line,
+           max(_starlift_line) OVER (PARTITION BY {primary_key}) AS kept_line
     FROM {stage}
 ),
 removed AS (
     DELETE FROM {stage} AS s
     USING ranked AS r
-    WHERE s.line_no = r.ranked_line AND r.ranked_line <> r.kept_line
+    WHERE s._starlift_line = r.ranked_line AND r.ranked_line <> r.kept_line
     RETURNING r.kept_line, s.*
 )
-SELECT line_no,
+SELECT _starlift_line AS line_no,
        kept_line,
-       (to_jsonb(removed) - 'line_no' - 'kept_line')::text AS raw_record
+       (to_jsonb(removed) - '_starlift_line' - 'kept_line')::text AS raw_record
 FROM removed
-ORDER BY line_no
+ORDER BY _starlift_line

@@ -11,9 +11,9 @@ INSERT INTO etl.pending_row AS p (schema_name, table_name, row_key, row_data, lo
 SELECT {schema_literal},
        {table_literal},
        {row_key},
-       to_jsonb(o) - 'line_no',
+       to_jsonb(o) - '_starlift_line',
        $1,
-       o.line_no,
+       o._starlift_line,
        {missing_reason}
 FROM orphans AS o
 ON CONFLICT (schema_name, table_name, row_key) DO UPDATE

@@ -3,4 +3,4 @@
 -- loader never re-implements it. NULL passes, as in PostgreSQL.
 DELETE FROM {stage}
 WHERE ({expression}) IS FALSE
-RETURNING line_no, (to_jsonb({stage}) - 'line_no')::text AS raw_record
+RETURNING _starlift_line, (to_jsonb({stage}) - '_starlift_line')::text AS raw_record

@@ -11,6 +11,9 @@ use super::{
 };
 use crate::sql::{named_statements, statement};
 
+/// The prefix of the engine's own columns in staging tables.
+pub const ENGINE_PREFIX: &str = "_starlift_";
+
 static CATALOG_SQL: LazyLock<Vec<(&'static str, String)>> =
     LazyLock::new(|| named_statements(include_str!("../../../../sql/engine/catalog.sql")));
 
@@ -39,25 +42,35 @@ pub enum CatalogError {
     Empty(String),
     #[error(transparent)]
     UnsupportedType(#[from] UnsupportedType),
-    #[error("table {schema}.{table} has no {column} bigint NOT NULL column, which the engine needs ({why})")]
+    #[error(
+        "table {schema}.{table} has no {column} bigint NOT NULL column, which the engine needs ({why})"
+    )]
     MissingEngineColumn {
         schema: String,
         table: String,
         column: &'static str,
         why: &'static str,
     },
+    #[error("column {table}.{column}: names starting with _starlift_ are the engine's")]
+    ReservedColumn { table: String, column: String },
     #[error("table {schema}.{table} is declared mode = \"upsert\" but has no primary key")]
     UpsertWithoutKey { schema: String, table: String },
-    #[error("foreign key {constraint} of {schema}.{table} refers to {referenced}, outside the pack's schema")]
+    #[error(
+        "foreign key {constraint} of {schema}.{table} refers to {referenced}, outside the pack's schema"
+    )]
     ForeignSchema {
         schema: String,
         table: String,
         constraint: String,
         referenced: String,
     },
-    #[error("foreign keys form a cycle across tables {tables:?} in schema {schema}: rows in it could never all load")]
+    #[error(
+        "foreign keys form a cycle across tables {tables:?} in schema {schema}: rows in it could never all load"
+    )]
     ForeignKeyCycle { schema: String, tables: Vec<String> },
-    #[error("dataset.toml names table {table}, which schema {schema} does not have (tables: {known})")]
+    #[error(
+        "dataset.toml names table {table}, which schema {schema} does not have (tables: {known})"
+    )]
     UnknownTable {
         schema: String,
         table: String,
@@ -106,6 +119,12 @@ pub async fn read(
                 .push((name, sql_type, not_null));
             continue;
         }
+        if name.starts_with(ENGINE_PREFIX) {
+            return Err(CatalogError::ReservedColumn {
+                table: format!("{schema}.{table_name}"),
+                column: name,
+            });
+        }
         let ty = ColumnType::from_format_type(&sql_type).ok_or_else(|| UnsupportedType {
             table: format!("{schema}.{table_name}"),
             column: name.clone(),
@@ -136,7 +155,9 @@ pub async fn read(
             "p" => table.primary_key = columns,
             "f" => {
                 let referenced_schema: Option<String> = row.get("referenced_schema");
-                let references: String = row.get::<_, Option<String>>("referenced_table").unwrap_or_default();
+                let references: String = row
+                    .get::<_, Option<String>>("referenced_table")
+                    .unwrap_or_default();
                 if referenced_schema.as_deref() != Some(schema) {
                     return Err(CatalogError::ForeignSchema {
                         schema: schema.to_string(),

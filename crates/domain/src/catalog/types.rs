@@ -53,7 +53,10 @@ impl ColumnType {
             Some((base, rest)) => {
                 let (inside, after) = rest.split_once(')')?;
                 // `timestamp(3) without time zone`: the modifier sits mid-name.
-                (format!("{}{}", base.trim(), after), Some(inside.to_string()))
+                (
+                    format!("{}{}", base.trim(), after),
+                    Some(inside.to_string()),
+                )
             }
             None => (text.to_string(), None),
         };
@@ -69,9 +72,7 @@ impl ColumnType {
             "bigint" => Self::BigInt,
             "numeric" => Self::Numeric {
                 precision: first,
-                scale: numbers
-                    .as_ref()
-                    .map(|n| n.get(1).copied().unwrap_or(0)),
+                scale: numbers.as_ref().map(|n| n.get(1).copied().unwrap_or(0)),
             },
             "real" => Self::Real,
             "double precision" => Self::Double,
@@ -189,7 +190,11 @@ mod tests {
             assert_eq!(ColumnType::from_format_type(text), Some(ty), "{text}");
         }
         for unsupported in ["json", "integer[]", "point", "time with time zone", "money"] {
-            assert_eq!(ColumnType::from_format_type(unsupported), None, "{unsupported}");
+            assert_eq!(
+                ColumnType::from_format_type(unsupported),
+                None,
+                "{unsupported}"
+            );
         }
     }
 }

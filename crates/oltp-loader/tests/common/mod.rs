@@ -5,11 +5,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(dead_code)]
 
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use oltp_loader::events::{PutObject, object_created};
 use oltp_loader::{LoadReport, LoadSummary, Loader, TransientError, handle_event};
 use starlift_domain::config::LoaderConfig;
+use starlift_domain::pack::Pack;
 use starlift_sandbox::Sandbox;
 use tokio_postgres::Client;
 
@@ -20,8 +22,9 @@ pub struct Harness {
     sequencer: AtomicU64,
 }
 
-/// Builds a loader for the database at `oltp_url`, with the sandbox's S3.
-pub async fn loader_for(sandbox: &Sandbox, oltp_url: &str) -> Loader {
+/// The loader's configuration for the database at `oltp_url`, with the
+/// sandbox's S3.
+fn config_for(sandbox: &Sandbox, oltp_url: &str) -> LoaderConfig {
     let env = sandbox.env();
     let lookup = |name: &str| {
         if name == "OLTP_DATABASE_URL" {
@@ -29,16 +32,53 @@ pub async fn loader_for(sandbox: &Sandbox, oltp_url: &str) -> Loader {
         }
         env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
     };
-    let config = LoaderConfig::from_lookup(lookup).expect("sandbox config");
-    Loader::connect(config, sandbox.s3_client(), None)
+    LoaderConfig::from_lookup(lookup).expect("sandbox config")
+}
+
+/// Builds a loader for the database at `oltp_url`, with the sandbox's S3.
+pub async fn loader_for(sandbox: &Sandbox, oltp_url: &str) -> Loader {
+    Loader::connect(config_for(sandbox, oltp_url), sandbox.s3_client(), None)
         .await
         .expect("loader starts")
+}
+
+/// The test-only pack in `tests/packs/<name>/`, read from its folder.
+pub fn test_pack(name: &str) -> Pack {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/packs")
+        .join(name);
+    Pack::from_dir(&dir).unwrap_or_else(|e| panic!("pack {}: {e}", dir.display()))
+}
+
+/// Builds a loader serving `pack` for the database at `oltp_url`.
+pub async fn loader_for_pack(sandbox: &Sandbox, oltp_url: &str, pack: Pack) -> Loader {
+    Loader::connect_pack(
+        config_for(sandbox, oltp_url),
+        sandbox.s3_client(),
+        None,
+        pack,
+    )
+    .await
+    .expect("loader starts with the pack")
 }
 
 impl Harness {
     pub async fn start() -> Self {
         let sandbox = Sandbox::start().await.expect("sandbox starts");
         let loader = loader_for(&sandbox, sandbox.oltp_url()).await;
+        let oltp = sandbox.connect_oltp().await.expect("connect");
+        Self {
+            sandbox,
+            loader,
+            oltp,
+            sequencer: AtomicU64::new(0x10),
+        }
+    }
+
+    /// A sandbox whose loader serves the test pack `tests/packs/<name>/`.
+    pub async fn start_pack(name: &str) -> Self {
+        let sandbox = Sandbox::start().await.expect("sandbox starts");
+        let loader = loader_for_pack(&sandbox, sandbox.oltp_url(), test_pack(name)).await;
         let oltp = sandbox.connect_oltp().await.expect("connect");
         Self {
             sandbox,
@@ -127,4 +167,6 @@ impl Harness {
     }
 }
 
+// Not every test binary that includes this module uses them.
+#[allow(unused_imports)]
 pub use starlift_sandbox::chinook::{CHINOOK_ROWS, chinook_dir};

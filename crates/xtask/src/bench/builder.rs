@@ -26,12 +26,13 @@ use oltp_loader::events::{PutObject, object_created};
 use oltp_loader::{LoadStatus, Loader, handle_event};
 use serde_json::json;
 use star_builder::{BuildReport, BuildRequest, BuildStatus, Builder};
-use starlift_domain::catalog::{Table, load_order, table};
+use starlift_domain::catalog::quote_ident;
 use starlift_domain::config::{BuilderConfig, LoaderConfig};
 use starlift_sandbox::Sandbox;
 use tokio::io::AsyncWriteExt;
 
 use super::BenchArgs;
+use crate::generate::chinook;
 
 const CEILING_SQL: &str = include_str!("../../../../sql/olap/ceiling.sql");
 
@@ -127,7 +128,8 @@ async fn timed_build(builder: &Builder, request: BuildRequest) -> Result<(f64, B
 /// the ids shifted past the existing ones and the CSV header names of the
 /// official layout: 1% new invoices, each a copy of an existing one.
 fn increment_copy(
-    table: &Table,
+    table: &chinook::Table,
+    qualified_name: &str,
     original_max_invoice: i32,
     invoice_offset: i32,
     line_offset: i32,
@@ -139,16 +141,23 @@ fn increment_copy(
             let expression = match c.sql_name {
                 "invoice_id" => format!("invoice_id + {invoice_offset}"),
                 "invoice_line_id" => format!("invoice_line_id + {line_offset}"),
-                other => other.to_string(),
+                other => quote_ident(other),
             };
-            format!("{expression} AS \"{}\"", c.csv_name)
+            format!("{expression} AS {}", quote_ident(c.csv_name))
         })
         .collect();
     format!(
-        "COPY (SELECT {} FROM chinook.{} WHERE invoice_id % {INCREMENT_EVERY} = 0 AND invoice_id <= {original_max_invoice}) TO STDOUT (FORMAT csv, HEADER true)",
+        "COPY (SELECT {} FROM {qualified_name} WHERE invoice_id % {INCREMENT_EVERY} = 0 AND invoice_id <= {original_max_invoice}) TO STDOUT (FORMAT csv, HEADER true)",
         columns.join(", "),
-        table.name
     )
+}
+
+/// The generated file of a catalog table (Chinook's layout).
+fn layout(name: &str) -> Result<&'static chinook::Table> {
+    chinook::TABLES
+        .iter()
+        .find(|t| t.name == name)
+        .with_context(|| format!("{name} is not a Chinook file"))
 }
 
 /// Drops increment number `run` (1% new invoices and their lines) through
@@ -171,11 +180,22 @@ async fn add_increment(
         .await?
         .get(0);
     for name in ["invoice", "invoice_line"] {
-        let table = table(name).context("catalog table")?;
+        let qualified_name = loader
+            .catalog
+            .table(name)
+            .with_context(|| format!("no {name} table in the catalog"))?
+            .qualified_name();
+        let table = layout(name)?;
         let path = dir.join(format!("{}.csv", table.csv_name));
         write_copy(
             oltp,
-            &increment_copy(table, original_max_invoice, invoice_offset, line_offset),
+            &increment_copy(
+                table,
+                &qualified_name,
+                original_max_invoice,
+                invoice_offset,
+                line_offset,
+            ),
             &path,
         )
         .await?;
@@ -233,7 +253,8 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
     let mut sequencer: u64 = 0x1000;
 
     let started = Instant::now();
-    for table in load_order() {
+    for table in &loader.catalog.tables {
+        let table = layout(&table.name)?;
         let path = data.join(format!("{}.csv", table.csv_name));
         eprintln!("  loading {} through the loader…", path.display());
         drop_file(

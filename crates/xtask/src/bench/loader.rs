@@ -13,11 +13,12 @@ use oltp_loader::events::{PutObject, object_created_json};
 use oltp_loader::table_sql::TableSql;
 use oltp_loader::{Loader, handle_event};
 use serde_json::{Value, json};
-use starlift_domain::catalog::{Column, Table};
+use starlift_domain::catalog::{Column, Table, quote_ident};
 use starlift_domain::config::LoaderConfig;
 use starlift_sandbox::Sandbox;
 
 use super::BenchArgs;
+use crate::generate::chinook;
 
 /// Tables loaded (untimed) so the measured files find their parents.
 const PARENTS: &[&str] = &[
@@ -113,16 +114,22 @@ fn child_load(
     Ok((ms, rss_mb, result["report"]["loads"][0].clone()))
 }
 
-/// The same staging + merge SQL the loader runs, fed by `psql \copy` (CSV, parsed by the server).
-fn ceiling_script(table: &'static Table, file: &Path) -> Result<String> {
-    let all: Vec<&'static Column> = table.columns.iter().collect();
-    let sql = TableSql::new(table, "stage_rows", &all)?;
-    let columns = table
+/// The table's columns, quoted, in the order of the catalog (the DDL's, which
+/// is also the generated files' column order).
+fn column_list(table: &Table) -> String {
+    table
         .columns
         .iter()
-        .map(|c| c.sql_name)
+        .map(|c| quote_ident(&c.name))
         .collect::<Vec<_>>()
-        .join(", ");
+        .join(", ")
+}
+
+/// The same staging + merge SQL the loader runs, fed by `psql \copy` (CSV, parsed by the server).
+fn ceiling_script(table: &Table, file: &Path) -> Result<String> {
+    let all: Vec<&Column> = table.columns.iter().collect();
+    let sql = TableSql::new(table, "stage_rows", &all)?;
+    let columns = column_list(table);
     let create = sql
         .create_stage
         .replace("line_no bigint NOT NULL", "line_no bigserial");
@@ -135,7 +142,9 @@ fn ceiling_script(table: &'static Table, file: &Path) -> Result<String> {
     if let Some(hold) = &sql.hold_orphans {
         script.push_str(&format!("{};\n", hold.replace("$1", "0")));
     }
-    script.push_str(&format!("{};\n", sql.forget_superseded_pending));
+    if let Some(forget) = &sql.forget_superseded_pending {
+        script.push_str(&format!("{forget};\n"));
+    }
     script.push_str(&format!("{};\n", sql.merge.replace("$1", "0")));
     script.push_str("COMMIT;\n");
     Ok(script)
@@ -161,11 +170,11 @@ fn run_psql(url: &str, script: &str, out: &Path) -> Result<f64> {
 }
 
 /// pgloader into an equivalent staging table, then the same merge SQL.
-fn run_pgloader(url: &str, table: &'static Table, file: &Path, out: &Path) -> Result<f64> {
+fn run_pgloader(url: &str, table: &Table, file: &Path, out: &Path) -> Result<f64> {
     if Command::new("pgloader").arg("--version").output().is_err() {
         bail!("pgloader is not installed (Debian: apt-get install pgloader)");
     }
-    let all: Vec<&'static Column> = table.columns.iter().collect();
+    let all: Vec<&Column> = table.columns.iter().collect();
     let sql = TableSql::new(table, "pgl_stage", &all)?;
     let create = sql
         .create_stage
@@ -183,16 +192,22 @@ fn run_pgloader(url: &str, table: &'static Table, file: &Path, out: &Path) -> Re
     if !status.success() {
         bail!("creating the pgloader staging table failed");
     }
-    let fields = table
+    // The generated file's header names (Chinook's PascalCase layout).
+    let layout = chinook::TABLES
+        .iter()
+        .find(|t| t.name == table.name)
+        .with_context(|| format!("{} is not a Chinook file", table.name))?;
+    let fields = layout
         .columns
         .iter()
         .map(|c| c.csv_name)
         .collect::<Vec<_>>()
         .join(", ");
+    // pgloader takes the target columns unquoted (Chinook's are plain names).
     let columns = table
         .columns
         .iter()
-        .map(|c| c.sql_name)
+        .map(|c| c.name.as_str())
         .collect::<Vec<_>>()
         .join(", ");
     let pgloader_url = url.replace("?sslmode=disable", "");
@@ -285,7 +300,11 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
 
     let mut results = Vec::new();
     for csv_name in ["Track", "InvoiceLine"] {
-        let table = starlift_domain::catalog::find_table(csv_name).context("table")?;
+        let table = targets[0]
+            .loader
+            .catalog
+            .find(csv_name)
+            .with_context(|| format!("no table for {csv_name}.csv in the catalog"))?;
         let file = std::fs::canonicalize(data.join(format!("{csv_name}.csv")))?;
         let rows = count_rows(&file)?;
         eprintln!("{csv_name}: {rows} rows");

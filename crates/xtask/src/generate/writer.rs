@@ -1,9 +1,9 @@
 //! Writes one Chinook CSV file in the official layout, with the header and
-//! column order taken from the catalog (`starlift_domain::catalog`).
+//! column order taken from the generator's Chinook layout ([`chinook`]).
 //!
-//! A generator binds its values to catalog columns by name once, when the
-//! writer is created; each row is then written in catalog order. Rows are
-//! checked against the catalog as they go: a NULL in a NOT NULL column or an
+//! A generator binds its values to layout columns by name once, when the
+//! writer is created; each row is then written in layout order. Rows are
+//! checked against the layout as they go: a NULL in a NOT NULL column or an
 //! empty text (which would read back as NULL) is a generator bug and fails.
 
 use std::fmt::Write as _;
@@ -11,10 +11,10 @@ use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
+use super::chinook::{self, Table};
 use anyhow::{Context, Result, bail, ensure};
 use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
-use starlift_domain::catalog::{self, Table};
 
 /// One field value; formatted the way the real Chinook files are.
 #[derive(Debug, Clone, Copy)]
@@ -45,7 +45,7 @@ pub struct FileSummary {
 #[derive(Debug)]
 pub struct TableWriter {
     table: &'static Table,
-    /// For each catalog column (in catalog order), the index of its value in
+    /// For each layout column (in layout order), the index of its value in
     /// the rows the generator passes to [`TableWriter::write`].
     slots: Vec<usize>,
     csv: csv::Writer<BufWriter<File>>,
@@ -61,14 +61,12 @@ const BUFFER_BYTES: usize = 256 * 1024;
 
 impl TableWriter {
     /// Creates `<dir>/<csv_name>.csv` (written as `.partial` and renamed by
-    /// [`TableWriter::finish`]) and writes the catalog's header row.
-    /// `fields` names, in the order the generator will pass them, the catalog
-    /// columns its rows hold; it must cover every catalog column exactly once.
+    /// [`TableWriter::finish`]) and writes the layout's header row.
+    /// `fields` names, in the order the generator will pass them, the layout
+    /// columns its rows hold; it must cover every layout column exactly once.
     pub fn create(dir: &Path, csv_name: &str, fields: &[&str]) -> Result<Self> {
-        let table = catalog::TABLES
-            .iter()
-            .find(|t| t.csv_name == csv_name)
-            .with_context(|| format!("table {csv_name} is not in the catalog"))?;
+        let table = chinook::table(csv_name)
+            .with_context(|| format!("table {csv_name} is not in the Chinook layout"))?;
         let slots = bind(table, fields)?;
 
         let final_path = dir.join(format!("{}.csv", table.csv_name));
@@ -182,12 +180,12 @@ impl Drop for TableWriter {
     }
 }
 
-/// Maps each catalog column to the position of its value in generator rows.
+/// Maps each layout column to the position of its value in generator rows.
 fn bind(table: &Table, fields: &[&str]) -> Result<Vec<usize>> {
     for field in fields {
         ensure!(
             table.columns.iter().any(|c| c.csv_name == *field),
-            "{}: the generator writes {field}, which the catalog does not have",
+            "{}: the generator writes {field}, which the layout does not have",
             table.csv_name
         );
     }
@@ -218,11 +216,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn binds_fields_in_any_order_to_catalog_order() {
-        let genre = catalog::TABLES
-            .iter()
-            .find(|t| t.csv_name == "Genre")
-            .unwrap();
+    fn binds_fields_in_any_order_to_layout_order() {
+        let genre = chinook::table("Genre").unwrap();
         assert_eq!(bind(genre, &["Name", "GenreId"]).unwrap(), vec![1, 0]);
         assert!(bind(genre, &["GenreId"]).is_err());
         assert!(bind(genre, &["GenreId", "Name", "Extra"]).is_err());
@@ -230,7 +225,7 @@ mod tests {
     }
 
     #[test]
-    fn writes_catalog_header_crlf_and_quotes_only_when_needed() {
+    fn writes_layout_header_crlf_and_quotes_only_when_needed() {
         let dir = tempfile::tempdir().unwrap();
         let mut w = TableWriter::create(dir.path(), "Artist", &["Name", "ArtistId"]).unwrap();
         w.write(&[Value::Text("AC/DC"), Value::Int(1)]).unwrap();
