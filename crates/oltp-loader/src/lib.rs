@@ -52,6 +52,8 @@ pub enum StartupError {
     Pack(#[from] PackError),
     #[error("loader SQL does not render: {0}")]
     Template(#[from] starlift_domain::sql::TemplateError),
+    #[error(transparent)]
+    Verify(#[from] table_sql::VerifyError),
 }
 
 impl Loader {
@@ -85,9 +87,10 @@ impl Loader {
                 applied = ?[engine.applied, tables.applied].concat(),
                 "OLTP schema ready"
             );
-            pack.read_catalog(&client).await?
+            let catalog = pack.read_catalog(&client).await?;
+            table_sql::TableSql::verify_all(&mut client, catalog).await?;
+            catalog
         };
-        table_sql::TableSql::check_all(catalog)?;
         ledger::check_statements()?;
         Ok(Self {
             s3,

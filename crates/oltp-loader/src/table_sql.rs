@@ -339,15 +339,91 @@ impl TableSql {
         Self::new(table, &pending_stage_name(table), &all)
     }
 
+    /// Every statement of this set, for [`TableSql::verify_all`].
+    fn statements(&self) -> impl Iterator<Item = &str> {
+        [
+            &self.dedupe,
+            &self.hold_orphans,
+            &self.drop_orphans,
+            &self.replace_append,
+            &self.forget_superseded_pending,
+        ]
+        .into_iter()
+        .flatten()
+        .chain([&self.merge, &self.claim_pending, &self.release_resolved])
+        .chain(self.checks.iter().map(|c| &c.reject))
+        .map(String::as_str)
+    }
+
     /// Renders every table's statements (a file's stage and a pending
-    /// retry's): run at cold start, so no template fault waits for a file.
-    pub fn check_all(catalog: &Catalog) -> Result<(), TemplateError> {
+    /// retry's) and has the server parse and plan each against its stage
+    /// table, in a transaction that is rolled back: run at cold start, so a
+    /// template or SQL fault stops the container instead of waiting for a
+    /// file (where it could only be retried).
+    pub async fn verify_all(
+        client: &mut tokio_postgres::Client,
+        catalog: &Catalog,
+    ) -> Result<(), VerifyError> {
+        let transaction = client
+            .transaction()
+            .await
+            .map_err(VerifyError::transaction)?;
         for table in catalog.load_order() {
             let all: Vec<&Column> = table.columns.iter().collect();
-            Self::new(table, "stage_rows", &all)?;
-            Self::for_pending(table)?;
+            for sql in [
+                Self::new(table, "stage_rows", &all)?,
+                Self::for_pending(table)?,
+            ] {
+                transaction
+                    .batch_execute(&sql.create_stage)
+                    .await
+                    .map_err(|e| VerifyError::statement(table, &sql.create_stage, e))?;
+                for statement in sql.statements() {
+                    transaction
+                        .prepare(statement)
+                        .await
+                        .map_err(|e| VerifyError::statement(table, statement, e))?;
+                }
+                transaction
+                    .batch_execute(&format!("DROP TABLE {}", sql.stage_name))
+                    .await
+                    .map_err(VerifyError::transaction)?;
+            }
         }
-        Ok(())
+        transaction
+            .rollback()
+            .await
+            .map_err(VerifyError::transaction)
+    }
+}
+
+/// A loader statement the server refuses for a pack's table: a fault of the
+/// engine or the pack, found at cold start.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error("loader SQL does not render: {0}")]
+    Template(#[from] TemplateError),
+    #[error("loader SQL for table {table} is refused by the server: {reason}\n{statement}")]
+    Statement {
+        table: String,
+        statement: String,
+        reason: String,
+    },
+    #[error("verifying the loader SQL: {0}")]
+    Transaction(String),
+}
+
+impl VerifyError {
+    fn statement(table: &Table, statement: &str, error: tokio_postgres::Error) -> Self {
+        Self::Statement {
+            table: table.qualified_name(),
+            statement: statement.to_string(),
+            reason: starlift_domain::db::describe(&error),
+        }
+    }
+
+    fn transaction(error: tokio_postgres::Error) -> Self {
+        Self::Transaction(starlift_domain::db::describe(&error))
     }
 }
 

@@ -485,3 +485,37 @@ async fn a_load_killed_during_copy_leaves_nothing_and_the_retry_loads() {
         1_500_000
     );
 }
+
+/// Every loader statement is parsed and planned by the server at cold start:
+/// one it refuses (here: the catalog names a column the table lacks) stops
+/// the container, instead of failing files one by one later.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_statement_the_server_refuses_stops_the_cold_start() {
+    let harness = Harness::start().await;
+    let mut catalog = harness.loader.catalog.clone();
+    let artist = catalog
+        .tables
+        .iter_mut()
+        .find(|t| t.name == "artist")
+        .unwrap();
+    artist.columns.push(starlift_domain::catalog::Column {
+        name: "no_such_column".into(),
+        ty: starlift_domain::catalog::ColumnType::Text,
+        nullable: true,
+        has_default: false,
+    });
+    let mut client = starlift_sandbox::connect(harness.sandbox.oltp_url())
+        .await
+        .unwrap();
+    oltp_loader::table_sql::TableSql::verify_all(&mut client, harness.loader.catalog)
+        .await
+        .expect("the real catalog verifies");
+    let error = oltp_loader::table_sql::TableSql::verify_all(&mut client, &catalog)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("\"chinook\".\"artist\"") && error.contains("no_such_column"),
+        "{error}"
+    );
+}
