@@ -17,14 +17,18 @@ include mk/terraform.mk
 -include mk/package.mk
 -include mk/invoke.mk
 
-.PHONY: help deps lint fmt test test-rust data demo bench clean
+.PHONY: help deps system-deps lint fmt test test-rust data demo bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
-deps: ## install what demo and test need and is missing (Debian/Ubuntu), or name it
+deps: system-deps tf-checkov-install ## install what demo and test need and is missing (Debian/Ubuntu), or name it
+
+# PostgreSQL, psql, Python venv (apt-get on Debian/Ubuntu), and a check for
+# cargo and terraform; a second run is quick. `make demo` and `make test`
+# run it first, so a new machine needs no other command.
+system-deps:
 	@bash scripts/deps.sh
-	@$(MAKE) --no-print-directory tf-checkov-install
 
 lint: ## cargo fmt --check and clippy with warnings as errors
 	$(CARGO) fmt --all -- --check
@@ -37,12 +41,12 @@ fmt: ## format the Rust code and the Terraform
 test-rust: ## the Rust test suite (real PostgreSQL and S3 server, started by the tests)
 	$(CARGO) test --workspace --locked
 
-test: lint test-rust tf-check ## lint + the whole test suite + the offline Terraform checks
+test: deps lint test-rust tf-check ## installs what is missing, then lint + the whole test suite + the offline Terraform checks
 
 data: ## regenerate the committed scale-1 Chinook sample set in data/chinook/
 	$(CARGO) xtask generate --scale $(SCALE) --seed 42 --out data/chinook
 
-demo: ## run the pipeline on data/<DATASET>/ (DATASET=chinook by default) in the local sandbox; summary in target/demo/summary.json
+demo: system-deps ## installs what is missing, then runs the pipeline on data/<DATASET>/ (DATASET=chinook by default) in the local sandbox; summary in target/demo/summary.json
 	$(CARGO) xtask demo --dataset $(DATASET) --summary-json target/demo/summary.json
 
 bench: ## benchmarks (scale 1000): loader vs psql \copy and pgloader, builder full vs incremental

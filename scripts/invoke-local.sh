@@ -89,9 +89,14 @@ say "building the sandbox and both functions (debug)"
 
 # --- 1. the sandbox ---------------------------------------------------------------
 say "starting the sandbox"
-# cargo run replaces itself with the program (Unix), so $! is the sandbox; it
-# also stops by itself when this script dies (it watches its parent).
-"$CARGO" run --locked --quiet -p starlift-sandbox --bin sandbox -- --env-file "$ENV_FILE" \
+# The binary just built, run as it is: `cargo run -p starlift-sandbox` alone
+# would resolve other features than the build above and compile again, for
+# longer than the wait below. It stops by itself when this script dies (it
+# watches its parent).
+target_dir=$("$CARGO" metadata --format-version 1 --no-deps --locked \
+    | "$PYTHON" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+[ -x "$target_dir/debug/sandbox" ] || die "the sandbox binary is missing from $target_dir/debug"
+"$target_dir/debug/sandbox" --env-file "$ENV_FILE" \
     >"$INVOKE_DIR/sandbox.log" 2>&1 </dev/null &
 sandbox_pid=$!
 for _ in $(seq 600); do

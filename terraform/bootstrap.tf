@@ -35,6 +35,8 @@ resource "aws_lambda_invocation" "db_bootstrap" {
   triggers = {
     sql       = filesha256(local.bootstrap_sql_file)
     instances = join(",", sort([for key, instance in module.database.instances : instance.resource_id]))
+    # Another pack means another OLTP schema for the loader to own.
+    dataset = var.dataset
   }
 
   # The builder's role (secret access) and the Secrets Manager endpoint must

@@ -158,6 +158,15 @@ impl Pack {
         if RESERVED.contains(&folder) {
             return Err(invalid(format!("{folder:?} is reserved for the engine")));
         }
+        if let Some(schema) = &manifest.schema
+            && (RESERVED.contains(&schema.as_str())
+                || schema.starts_with("pg_")
+                || schema == "public")
+        {
+            return Err(invalid(format!("schema = {schema:?} is reserved")));
+        }
+        crate::dialect::Dialect::from_options(csv_pairs(&manifest))
+            .map_err(|e| invalid(format!("[csv]: {e}")))?;
         if oltp.migrations.is_empty() {
             return Err(invalid(
                 "no oltp/NNNN_*.sql files: the pack has no tables".into(),
@@ -186,16 +195,7 @@ impl Pack {
     /// The pack's CSV defaults as `(option, value)` pairs, in the order a
     /// file's own options are applied after them.
     pub fn csv_options(&self) -> Vec<(String, String)> {
-        let mut options = Vec::new();
-        for (name, value) in &self.manifest.csv {
-            match value {
-                OptionValue::One(v) => options.push((name.clone(), v.clone())),
-                OptionValue::Many(values) => {
-                    options.extend(values.iter().map(|v| (name.clone(), v.clone())));
-                }
-            }
-        }
-        options
+        csv_pairs(&self.manifest)
     }
 
     /// The per-table settings with the aliases folded in.
@@ -217,6 +217,20 @@ impl Pack {
             .await?
             .leak())
     }
+}
+
+/// `[csv]` as `(option, value)` pairs; a list gives one pair per value.
+fn csv_pairs(manifest: &Manifest) -> Vec<(String, String)> {
+    let mut options = Vec::new();
+    for (name, value) in &manifest.csv {
+        match value {
+            OptionValue::One(v) => options.push((name.clone(), v.clone())),
+            OptionValue::Many(values) => {
+                options.extend(values.iter().map(|v| (name.clone(), v.clone())));
+            }
+        }
+    }
+    options
 }
 
 fn leak(text: String) -> &'static str {
