@@ -1,5 +1,5 @@
 //! The CSV dialect of one file: delimiter, quote character, extra NULL
-//! markers and text encoding.
+//! markers, text encoding and size limits.
 //!
 //! A dialect starts from [`Dialect::default`] and takes `name=value` options
 //! in order: a pack's `dataset.toml` `[csv]` defaults first, then the
@@ -13,6 +13,16 @@
 //! | `quote` | `field_optionally_enclosed_by` | `"`/`double`, `'`/`single`, `none` |
 //! | `null` | `nullstr`, `null_if` | any text; repeatable, each adds a marker |
 //! | `encoding` | | `auto`, `utf-8`, `utf-16le`, `utf-16be` |
+//! | `max_field_size` | | a size (below); default 16 MiB, as Snowflake's |
+//! | `max_record_size` | `max_line_size`, `maximum_line_size` (DuckDB) | a size; default 64 MiB |
+//!
+//! A size is a positive whole number of bytes, optionally followed by a
+//! unit: `KB`, `MB`, `GB` are 1000-based, `KiB`, `MiB`, `GiB` 1024-based
+//! (`16MB` is 16 000 000 bytes, `16MiB` 16 777 216), case-insensitively,
+//! with or without a space. A bare `K`/`M`/`G` is refused as ambiguous.
+//! Sizes count the bytes of the decoded (UTF-8) text as the file has it; a
+//! field's size includes its quotes. A record over a limit is rejected
+//! without being held in memory (see [`crate::records`]).
 
 use std::fmt;
 
@@ -75,7 +85,16 @@ pub struct Dialect {
     /// so `"NULL"` quoted stays the text NULL.
     pub null_markers: Vec<String>,
     pub encoding: Encoding,
+    /// The largest field accepted, in bytes (quotes included).
+    pub max_field_size: u64,
+    /// The largest record accepted, in bytes (without its line terminator).
+    pub max_record_size: u64,
 }
+
+/// The default `max_field_size`: 16 MiB, Snowflake's limit.
+pub const DEFAULT_MAX_FIELD_SIZE: u64 = 16 << 20;
+/// The default `max_record_size`: 64 MiB.
+pub const DEFAULT_MAX_RECORD_SIZE: u64 = 64 << 20;
 
 impl Default for Dialect {
     fn default() -> Self {
@@ -84,6 +103,28 @@ impl Default for Dialect {
             quote: Some(b'"'),
             null_markers: Vec::new(),
             encoding: Encoding::Auto,
+            max_field_size: DEFAULT_MAX_FIELD_SIZE,
+            max_record_size: DEFAULT_MAX_RECORD_SIZE,
+        }
+    }
+}
+
+/// A size in bytes, shown in the largest binary unit that divides it
+/// (`16 MiB`, `1500 bytes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ByteSize(pub u64);
+
+impl fmt::Display for ByteSize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let size = self.0;
+        for (unit, shift) in [("GiB", 30), ("MiB", 20), ("KiB", 10)] {
+            if size != 0 && size.trailing_zeros() >= shift {
+                return write!(f, "{} {unit}", size >> shift);
+            }
+        }
+        match size {
+            1 => f.write_str("1 byte"),
+            _ => write!(f, "{size} bytes"),
         }
     }
 }
@@ -111,10 +152,13 @@ pub enum OptionName {
     Quote,
     Null,
     Encoding,
+    MaxFieldSize,
+    MaxRecordSize,
 }
 
 impl OptionName {
-    const ACCEPTED: &'static str = "delimiter, quote, null, encoding";
+    const ACCEPTED: &'static str =
+        "delimiter, quote, null, encoding, max_field_size, max_record_size";
 
     fn parse(name: &str) -> Option<Self> {
         match name.trim().to_ascii_lowercase().as_str() {
@@ -122,6 +166,8 @@ impl OptionName {
             "quote" | "field_optionally_enclosed_by" => Some(Self::Quote),
             "null" | "nullstr" | "null_if" => Some(Self::Null),
             "encoding" => Some(Self::Encoding),
+            "max_field_size" => Some(Self::MaxFieldSize),
+            "max_record_size" | "max_line_size" | "maximum_line_size" => Some(Self::MaxRecordSize),
             _ => None,
         }
     }
@@ -134,6 +180,8 @@ impl fmt::Display for OptionName {
             Self::Quote => "quote",
             Self::Null => "null",
             Self::Encoding => "encoding",
+            Self::MaxFieldSize => "max_field_size",
+            Self::MaxRecordSize => "max_record_size",
         })
     }
 }
@@ -141,6 +189,7 @@ impl fmt::Display for OptionName {
 const DELIMITER_VALUES: &str = r#"auto, "," or comma, ";" or semicolon, "\t" or tab, "|" or pipe"#;
 const QUOTE_VALUES: &str = r#""\"" or double, "'" or single, none"#;
 const ENCODING_VALUES: &str = "auto, utf-8, utf-16le, utf-16be";
+const SIZE_VALUES: &str = "a positive number of bytes, optionally with a unit: KB, MB, GB (1000-based) or KiB, MiB, GiB (1024-based), e.g. 16MiB";
 
 impl Dialect {
     /// The default dialect with `options` applied in order (pack defaults
@@ -186,6 +235,12 @@ impl Dialect {
             OptionName::Encoding => {
                 self.encoding = parse_encoding(value).ok_or_else(|| bad_value(ENCODING_VALUES))?;
             }
+            OptionName::MaxFieldSize => {
+                self.max_field_size = parse_size(value).ok_or_else(|| bad_value(SIZE_VALUES))?;
+            }
+            OptionName::MaxRecordSize => {
+                self.max_record_size = parse_size(value).ok_or_else(|| bad_value(SIZE_VALUES))?;
+            }
         }
         Ok(())
     }
@@ -224,6 +279,27 @@ fn parse_encoding(value: &str) -> Option<Encoding> {
         "utf-16be" | "utf16be" => Some(Encoding::Utf16Be),
         _ => None,
     }
+}
+
+/// A positive size: bytes, or a number with a unit (see the module doc).
+fn parse_size(value: &str) -> Option<u64> {
+    let value = value.trim();
+    let digits = value
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(value.len());
+    let (number, unit) = value.split_at(digits);
+    let number: u64 = number.parse().ok()?;
+    let multiplier: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" | "bytes" => 1,
+        "kb" => 1_000,
+        "mb" => 1_000_000,
+        "gb" => 1_000_000_000,
+        "kib" => 1 << 10,
+        "mib" => 1 << 20,
+        "gib" => 1 << 30,
+        _ => return None,
+    };
+    number.checked_mul(multiplier).filter(|&size| size > 0)
 }
 
 #[cfg(test)]
@@ -291,7 +367,7 @@ mod tests {
         let error = Dialect::from_options([("delimter", ";")]).unwrap_err();
         assert_eq!(
             error.to_string(),
-            r#"unknown CSV option "delimter": the options are delimiter, quote, null, encoding"#
+            r#"unknown CSV option "delimter": the options are delimiter, quote, null, encoding, max_field_size, max_record_size"#
         );
     }
 
@@ -317,5 +393,81 @@ mod tests {
                 accepted: ENCODING_VALUES,
             }
         );
+    }
+
+    #[test]
+    fn size_limits_default_to_16_and_64_mib() {
+        let dialect = Dialect::default();
+        assert_eq!(dialect.max_field_size, 16 * 1024 * 1024);
+        assert_eq!(dialect.max_record_size, 64 * 1024 * 1024);
+    }
+
+    #[test]
+    fn sizes_take_bytes_and_decimal_or_binary_units() {
+        for (value, expected) in [
+            ("1", 1),
+            ("1048576", 1 << 20),
+            ("100 B", 100),
+            ("16KB", 16_000),
+            ("16kib", 16 << 10),
+            ("16MB", 16_000_000),
+            ("16MiB", 16 << 20),
+            (" 16 MiB ", 16 << 20),
+            ("2GB", 2_000_000_000),
+            ("2GiB", 2 << 30),
+        ] {
+            let dialect = Dialect::from_options([("max_field_size", value)]).unwrap();
+            assert_eq!(dialect.max_field_size, expected, "{value:?}");
+        }
+        let dialect =
+            Dialect::from_options([("max_record_size", "1MiB"), ("MAX_LINE_SIZE", "2MiB")])
+                .unwrap();
+        assert_eq!(dialect.max_record_size, 2 << 20);
+        assert_eq!(dialect.max_field_size, DEFAULT_MAX_FIELD_SIZE);
+    }
+
+    #[test]
+    fn a_bad_size_names_the_option() {
+        for value in [
+            "",
+            "0",
+            "0MiB",
+            "-1",
+            "16M",
+            "16 K",
+            "1.5MiB",
+            "MiB",
+            "16TiB",
+            "lots",
+            "99999999999999999999",
+            "99999999999GiB",
+        ] {
+            let error = Dialect::from_options([("max_field_size", value)]).unwrap_err();
+            assert_eq!(
+                error,
+                DialectError::BadValue {
+                    option: OptionName::MaxFieldSize,
+                    value: value.into(),
+                    accepted: SIZE_VALUES,
+                },
+                "{value:?}"
+            );
+        }
+        let error = Dialect::from_options([("max_record_size", "16M")]).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            r#"CSV option max_record_size: unknown value "16M"; accepted values: a positive number of bytes, optionally with a unit: KB, MB, GB (1000-based) or KiB, MiB, GiB (1024-based), e.g. 16MiB"#
+        );
+    }
+
+    #[test]
+    fn byte_sizes_show_in_the_largest_exact_binary_unit() {
+        assert_eq!(ByteSize(16 << 20).to_string(), "16 MiB");
+        assert_eq!(ByteSize(3 << 30).to_string(), "3 GiB");
+        assert_eq!(ByteSize(1536).to_string(), "1536 bytes");
+        assert_eq!(ByteSize(2048).to_string(), "2 KiB");
+        assert_eq!(ByteSize(16_000_000).to_string(), "15625 KiB");
+        assert_eq!(ByteSize(16_000_001).to_string(), "16000001 bytes");
+        assert_eq!(ByteSize(1).to_string(), "1 byte");
     }
 }

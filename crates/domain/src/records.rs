@@ -49,22 +49,48 @@
 //! Too many or too few fields are passed through: the validator reports
 //! them. Memory stays flat: the input is read in chunks and one record is
 //! held at a time.
+//!
+//! # Size limits
+//! A field larger than the dialect's `max_field_size` (quotes included) or
+//! a record larger than its `max_record_size` (without its terminator) is
+//! rejected ([`RecordProblem::FieldTooLarge`], [`RecordProblem::RecordTooLarge`])
+//! with the line it starts on, and the records after it still load. Such a
+//! record is never held: the `csv` crate would buffer it whole, so the
+//! window it reads from (`RawWindow`) runs the same quote-aware state
+//! machine over every byte it hands out and, at the first byte that would
+//! take a field or the record past a limit, stops handing out bytes and
+//! fails the crate's read with a marker error. The reader then streams past
+//! the rest of the record itself, chunk by chunk (a line break inside
+//! quotes does not end it; the lines are counted; only its first KiB is
+//! kept, for the reject report, as that text plus `… (N bytes)`), and
+//! resumes the crate after it with [`csv::Reader::seek_raw`], which resets
+//! the crate's parser; the window's seek is a no-op that checks the
+//! position. So memory is bounded by the limits (the window, the crate's
+//! record and [`Record::raw`] each hold at most one record within them),
+//! not by the oversized record. An oversized record whose quote is still
+//! open at the end of the input is a [`FileError::UnterminatedQuote`]; an
+//! oversized header is a [`FileError::HeaderTooLarge`], found without
+//! reading the header to its end.
 
 use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::HashSet;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::ops::Range;
 
 use encoding_rs_io::{DecodeReaderBytes, DecodeReaderBytesBuilder};
 
 use crate::catalog::normalize_name;
-use crate::dialect::{Delimiter, Dialect, Encoding};
+use crate::dialect::{ByteSize, Delimiter, Dialect, Encoding};
 
 /// Bytes read from the (decoded) input at a time.
 const CHUNK: usize = 64 * 1024;
 /// How much of the header line delimiter detection looks at.
 const HEADER_PEEK_LIMIT: usize = 1024 * 1024;
+/// How much of an oversized record's text its reject report keeps.
+const RAW_PREFIX: usize = 1024;
+/// The `csv` crate's input buffer.
+const CSV_BUFFER: usize = 8 * 1024;
 
 /// A problem with the whole file: deterministic, so a retry cannot fix it,
 /// and nothing of the file may load.
@@ -78,6 +104,8 @@ pub enum FileError {
     HeaderNotUtf8,
     #[error("the header row is malformed: {0}")]
     BadHeader(RecordProblem),
+    #[error("the header row is too large: {0}")]
+    HeaderTooLarge(RecordProblem),
     #[error(
         "unterminated quoted field opened on line {line}: the rest of the file would become one value; nothing was loaded"
     )]
@@ -118,6 +146,19 @@ pub enum RecordProblem {
         .field + 1
     )]
     MalformedUtf16 { field: usize },
+    #[error(
+        "field {} is larger than max_field_size ({}); raise the pack's or the file's max_field_size option to load it",
+        .field + 1,
+        ByteSize(*.limit)
+    )]
+    FieldTooLarge { field: usize, limit: u64 },
+    /// `field` is the one being read when the record passed the limit.
+    #[error(
+        "the record is larger than max_record_size ({}) at field {}; raise the pack's or the file's max_record_size option to load it",
+        ByteSize(*.limit),
+        .field + 1
+    )]
+    RecordTooLarge { field: usize, limit: u64 },
 }
 
 impl RecordProblem {
@@ -126,7 +167,9 @@ impl RecordProblem {
         match self {
             Self::QuoteInUnquotedField { field, .. }
             | Self::TextAfterClosingQuote { field }
-            | Self::MalformedUtf16 { field } => *field,
+            | Self::MalformedUtf16 { field }
+            | Self::FieldTooLarge { field, .. }
+            | Self::RecordTooLarge { field, .. } => *field,
         }
     }
 }
@@ -175,7 +218,8 @@ impl Record {
     }
 
     /// The record's text as the file has it (after decoding), without its
-    /// line terminator: for the reject report.
+    /// line terminator: for the reject report. A record over a size limit
+    /// has only its first KiB here, followed by `… (N bytes)`.
     pub fn raw(&self) -> &[u8] {
         &self.raw
     }
@@ -210,7 +254,11 @@ impl<R: Read> RecordReader<R> {
     ) -> Result<Self, ReadFailure> {
         let mut input = BufReader::new(input);
         let utf16 = is_utf16(&mut input, dialect.encoding)?;
-        let mut window = RawWindow::new(decoder(dialect.encoding).build(input));
+        let limits = Limits {
+            field: dialect.max_field_size,
+            record: dialect.max_record_size,
+        };
+        let mut window = RawWindow::new(decoder(dialect.encoding).build(input), limits);
         let delimiter = match dialect.delimiter.byte() {
             Some(byte) => byte,
             None => {
@@ -218,8 +266,14 @@ impl<R: Read> RecordReader<R> {
                 detect_delimiter(line, dialect.quote, expected_columns)
             }
         };
+        let check = Check {
+            delimiter,
+            quote: dialect.quote,
+        };
+        window.check = check;
         // The default terminator, CRLF, ends a record at any of CR, LF, CRLF.
         let csv = csv::ReaderBuilder::new()
+            .buffer_capacity(CSV_BUFFER)
             .has_headers(false)
             .flexible(true)
             .delimiter(delimiter)
@@ -231,10 +285,7 @@ impl<R: Read> RecordReader<R> {
             csv,
             utf16,
             header: Vec::new(),
-            check: Check {
-                delimiter,
-                quote: dialect.quote,
-            },
+            check,
             null_markers: dialect
                 .null_markers
                 .iter()
@@ -264,8 +315,13 @@ impl<R: Read> RecordReader<R> {
 
     /// Reads the next record into `record`; `Ok(false)` at the end.
     pub fn read(&mut self, record: &mut Record) -> Result<bool, ReadFailure> {
-        if !self.read_raw(record)? {
-            return Ok(false);
+        match self.read_raw(record)? {
+            Raw::End => return Ok(false),
+            Raw::Record => {}
+            Raw::OverLimit(problem) => {
+                self.skip_oversized(record, problem)?;
+                return Ok(true);
+            }
         }
         if self.utf16 && record.problem.is_none() {
             record.problem = record
@@ -280,8 +336,10 @@ impl<R: Read> RecordReader<R> {
 
     fn read_header(&mut self) -> Result<Vec<String>, ReadFailure> {
         let mut record = Record::default();
-        if !self.read_raw(&mut record)? {
-            return Err(FileError::Empty.into());
+        match self.read_raw(&mut record)? {
+            Raw::End => return Err(FileError::Empty.into()),
+            Raw::OverLimit(problem) => return Err(FileError::HeaderTooLarge(problem).into()),
+            Raw::Record => {}
         }
         if let Some(problem) = record.problem {
             return Err(FileError::BadHeader(problem).into());
@@ -295,14 +353,18 @@ impl<R: Read> RecordReader<R> {
     }
 
     /// The next record as the `csv` crate splits it, checked against its
-    /// raw bytes.
-    fn read_raw(&mut self, record: &mut Record) -> Result<bool, ReadFailure> {
-        if !self
-            .csv
-            .read_byte_record(&mut record.fields)
-            .map_err(csv_failure)?
-        {
-            return Ok(false);
+    /// raw bytes; or the size limit the next record passes, before the crate
+    /// has buffered more than the limit of it.
+    fn read_raw(&mut self, record: &mut Record) -> Result<Raw, ReadFailure> {
+        match self.csv.read_byte_record(&mut record.fields) {
+            Ok(true) => {}
+            Ok(false) => return Ok(Raw::End),
+            Err(error) => {
+                return match self.csv.get_mut().tripped.take() {
+                    Some(problem) => Ok(Raw::OverLimit(problem)),
+                    None => Err(csv_failure(error)),
+                };
+            }
         }
         let end = self.csv.position().byte();
         let bytes = self.csv.get_mut().release(end);
@@ -316,7 +378,35 @@ impl<R: Read> RecordReader<R> {
         record
             .raw
             .extend_from_slice(bytes.get(self.scan.text.clone()).unwrap_or_default());
-        Ok(true)
+        Ok(Raw::Record)
+    }
+
+    /// Makes `record` the rejected oversized record the window stopped at:
+    /// streams past the rest of it and resumes the `csv` crate after it.
+    fn skip_oversized(
+        &mut self,
+        record: &mut Record,
+        problem: RecordProblem,
+    ) -> Result<(), ReadFailure> {
+        record.fields.clear();
+        record.null.clear();
+        let window = self.csv.get_mut();
+        let (line, size) = window.skip_record(&mut self.lines, &mut record.raw)?;
+        let resume = window.position();
+        let mut position = csv::Position::new();
+        position.set_byte(resume);
+        // Resets the crate's parser (it stopped inside the record) and its
+        // end-of-input state (the marker error set it).
+        self.csv
+            .seek_raw(SeekFrom::Start(resume), position)
+            .map_err(csv_failure)?;
+        record.line = line;
+        record.problem = Some(problem);
+        record.raw.truncate(utf8_prefix_len(&record.raw));
+        record
+            .raw
+            .extend_from_slice(format!("… ({size} bytes)").as_bytes());
+        Ok(())
     }
 
     fn mark_nulls(&self, record: &mut Record) {
@@ -328,6 +418,35 @@ impl<R: Read> RecordReader<R> {
                 .push(!quoted && self.null_markers.iter().any(|m| m == field));
         }
     }
+}
+
+/// What [`RecordReader::read_raw`] found.
+#[derive(Debug)]
+enum Raw {
+    End,
+    Record,
+    /// The next record passes a size limit; the crate holds part of it.
+    OverLimit(RecordProblem),
+}
+
+/// The length of `bytes` without a UTF-8 sequence cut off at its end.
+fn utf8_prefix_len(bytes: &[u8]) -> usize {
+    let len = bytes.len();
+    // The last byte that starts a sequence, among the last four.
+    for back in 1..=len.min(4) {
+        let byte = bytes[len - back];
+        if byte & 0xC0 != 0x80 {
+            let needed = match byte {
+                0x00..=0x7F => 1,
+                0xC0..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                0xF0..=0xF7 => 4,
+                _ => return len,
+            };
+            return if needed > back { len - back } else { len };
+        }
+    }
+    len
 }
 
 fn csv_failure(error: csv::Error) -> ReadFailure {
@@ -457,17 +576,18 @@ struct Scan {
     open_quote: Option<u64>,
 }
 
-/// Where [`Check::scan`] is within a record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where [`Check::next`] is within a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 enum State {
     /// Line ends before the record (the rest of a CRLF, empty lines).
+    #[default]
     Leading,
     FieldStart,
     Unquoted,
     Quoted,
     /// A quote inside a quoted field: doubled, or the closing one.
     QuoteInQuoted,
-    /// Past the record's terminator.
+    /// On the record's terminator (its first byte).
     Done,
 }
 
@@ -482,6 +602,25 @@ struct Check {
 }
 
 impl Check {
+    /// The state after `byte`. After [`State::Done`] the next record may
+    /// start, as after [`State::Leading`].
+    fn next(self, state: State, byte: u8) -> State {
+        let line_end = byte == b'\r' || byte == b'\n';
+        let quote = Some(byte) == self.quote;
+        match state {
+            State::Leading | State::Done if line_end => State::Leading,
+            State::Quoted if quote => State::QuoteInQuoted,
+            State::Quoted => State::Quoted,
+            _ if line_end => State::Done,
+            State::Leading | State::Done | State::FieldStart if quote => State::Quoted,
+            State::QuoteInQuoted if quote => State::Quoted,
+            _ if byte == self.delimiter => State::FieldStart,
+            // A quote in an unquoted field, or text after a closing quote,
+            // is text (the crate keeps it; `scan` rejects the record).
+            _ => State::Unquoted,
+        }
+    }
+
     /// Scans `bytes`, which the `csv` crate consumed for exactly one record
     /// (leading line ends, the record, its terminator's first byte).
     fn scan(self, bytes: &[u8], lines: &mut Lines, scan: &mut Scan) {
@@ -490,65 +629,120 @@ impl Check {
         scan.open_quote = None;
         scan.line = lines.line;
         scan.text = bytes.len()..bytes.len();
-        let mut state = State::Leading;
+        let mut frame = Frame::default();
         let mut open_line = 0;
         for (i, &byte) in bytes.iter().enumerate() {
-            let line_end = byte == b'\r' || byte == b'\n';
-            if state == State::Leading && !line_end {
-                scan.line = lines.line;
-                scan.text.start = i;
-                scan.quoted.push(false);
-                state = State::FieldStart;
-            }
-            state = match state {
-                State::Leading | State::Done => state,
-                _ if line_end && state != State::Quoted => {
-                    scan.text.end = i;
-                    State::Done
-                }
-                State::FieldStart if Some(byte) == self.quote => {
-                    if let Some(quoted) = scan.quoted.last_mut() {
-                        *quoted = true;
-                    }
-                    open_line = lines.line;
-                    State::Quoted
-                }
-                State::Quoted if Some(byte) == self.quote => State::QuoteInQuoted,
-                State::Quoted => State::Quoted,
-                State::QuoteInQuoted if Some(byte) == self.quote => State::Quoted,
-                _ if byte == self.delimiter => {
+            let old = frame.state;
+            if old != State::Done {
+                frame.step(self, byte);
+                let new = frame.state;
+                if old == State::Leading && new != State::Leading {
+                    scan.line = lines.line;
+                    scan.text.start = i;
                     scan.quoted.push(false);
-                    State::FieldStart
                 }
-                State::QuoteInQuoted => {
-                    let field = scan.quoted.len().saturating_sub(1);
-                    scan.problem
-                        .get_or_insert(RecordProblem::TextAfterClosingQuote { field });
-                    State::Unquoted
+                match new {
+                    State::Done => scan.text.end = i,
+                    State::FieldStart => scan.quoted.push(false),
+                    State::Quoted if matches!(old, State::Leading | State::FieldStart) => {
+                        if let Some(quoted) = scan.quoted.last_mut() {
+                            *quoted = true;
+                        }
+                        open_line = lines.line;
+                    }
+                    State::Unquoted if old == State::QuoteInQuoted => {
+                        scan.problem
+                            .get_or_insert(RecordProblem::TextAfterClosingQuote {
+                                field: frame.field,
+                            });
+                    }
+                    State::Unquoted if Some(byte) == self.quote => {
+                        scan.problem
+                            .get_or_insert(RecordProblem::QuoteInUnquotedField {
+                                field: frame.field,
+                                quote: char::from(byte),
+                            });
+                    }
+                    _ => {}
                 }
-                State::Unquoted if Some(byte) == self.quote => {
-                    let field = scan.quoted.len().saturating_sub(1);
-                    scan.problem
-                        .get_or_insert(RecordProblem::QuoteInUnquotedField {
-                            field,
-                            quote: char::from(byte),
-                        });
-                    State::Unquoted
-                }
-                State::FieldStart | State::Unquoted => State::Unquoted,
-            };
+            }
             lines.step(byte);
         }
         // The crate ends a record inside quotes only at the end of the input.
-        if state == State::Quoted {
+        if frame.state == State::Quoted {
             scan.open_quote = Some(open_line);
+        }
+    }
+}
+
+/// A record's progress through [`Check::next`], with its sizes so far.
+#[derive(Debug, Clone, Copy, Default)]
+struct Frame {
+    state: State,
+    /// The 0-based index of the field being read.
+    field: usize,
+    /// The bytes of that field so far, quotes included.
+    field_len: u64,
+    /// The bytes of the record so far, without leading line ends.
+    record_len: u64,
+}
+
+impl Frame {
+    fn step(&mut self, check: Check, byte: u8) {
+        let old = self.state;
+        self.state = check.next(old, byte);
+        match self.state {
+            State::Leading | State::Done => {}
+            new => {
+                if matches!(old, State::Leading | State::Done) {
+                    self.field = 0;
+                    self.field_len = 0;
+                    self.record_len = 0;
+                }
+                self.record_len += 1;
+                if new == State::FieldStart {
+                    self.field += 1;
+                    self.field_len = 0;
+                } else {
+                    self.field_len += 1;
+                }
+            }
+        }
+    }
+}
+
+/// The dialect's size limits, in bytes.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    field: u64,
+    record: u64,
+}
+
+impl Limits {
+    /// The limit `frame` is past, if any.
+    fn exceeded(self, frame: &Frame) -> Option<RecordProblem> {
+        if matches!(frame.state, State::Leading | State::Done) {
+            None
+        } else if frame.field_len > self.field {
+            Some(RecordProblem::FieldTooLarge {
+                field: frame.field,
+                limit: self.field,
+            })
+        } else if frame.record_len > self.record {
+            Some(RecordProblem::RecordTooLarge {
+                field: frame.field,
+                limit: self.record,
+            })
+        } else {
+            None
         }
     }
 }
 
 /// The input as the `csv` crate reads it, keeping every byte handed out
 /// since the last finished record, so that record's raw bytes can be
-/// checked and reported. Holds at most a record plus two chunks.
+/// checked and reported. Holds at most a record plus two chunks: it hands
+/// out no byte that takes a record past a size limit (see the module doc).
 #[derive(Debug)]
 struct RawWindow<R> {
     inner: R,
@@ -559,17 +753,117 @@ struct RawWindow<R> {
     released: usize,
     /// The input offset of `buf[0]`.
     base: u64,
+    /// The dialect; the delimiter is set once known.
+    check: Check,
+    limits: Limits,
+    /// Where the bytes handed out so far leave the state machine.
+    frame: Frame,
+    /// The limit the next byte would pass: reads fail until the record is
+    /// skipped.
+    tripped: Option<RecordProblem>,
 }
 
 impl<R: Read> RawWindow<R> {
-    fn new(inner: R) -> Self {
+    fn new(inner: R, limits: Limits) -> Self {
         Self {
             inner,
             buf: Vec::new(),
             served: 0,
             released: 0,
             base: 0,
+            check: Check {
+                delimiter: b',',
+                quote: Some(b'"'),
+            },
+            limits,
+            frame: Frame::default(),
+            tripped: None,
         }
+    }
+
+    /// The input offset of the next byte to hand out.
+    fn position(&self) -> u64 {
+        self.base + self.served as u64
+    }
+
+    /// Streams past the record the window stopped in (over a size limit),
+    /// from the end of the last finished record to the record's terminator
+    /// or the end of the input, counting its lines and keeping the first
+    /// [`RAW_PREFIX`] bytes of its text in `raw`; the bytes read are
+    /// dropped as it goes. Returns the line it starts on and its size.
+    fn skip_record(
+        &mut self,
+        lines: &mut Lines,
+        raw: &mut Vec<u8>,
+    ) -> Result<(u64, u64), ReadFailure> {
+        raw.clear();
+        let check = self.check;
+        let mut frame = Frame::default();
+        let mut start_line = lines.line;
+        let mut open_line = 0;
+        let mut pos = self.released;
+        loop {
+            while let Some(&byte) = self.buf.get(pos) {
+                let old = frame.state;
+                // Inside a field, only a quote, a delimiter or a line end
+                // can change anything: run over the rest at once.
+                if old == State::Unquoted || old == State::Quoted {
+                    let run = plain_run(&self.buf[pos..], check, old);
+                    if run > 0 {
+                        let room = RAW_PREFIX.saturating_sub(raw.len()).min(run);
+                        raw.extend_from_slice(&self.buf[pos..pos + room]);
+                        frame.field_len += run as u64;
+                        frame.record_len += run as u64;
+                        lines.after_cr = false;
+                        pos += run;
+                        continue;
+                    }
+                }
+                frame.step(check, byte);
+                pos += 1;
+                match frame.state {
+                    State::Leading => {}
+                    State::Done => {
+                        lines.step(byte);
+                        self.resume_at(pos);
+                        return Ok((start_line, frame.record_len));
+                    }
+                    new => {
+                        if old == State::Leading {
+                            start_line = lines.line;
+                        }
+                        if new == State::Quoted && matches!(old, State::Leading | State::FieldStart)
+                        {
+                            open_line = lines.line;
+                        }
+                        if raw.len() < RAW_PREFIX {
+                            raw.push(byte);
+                        }
+                    }
+                }
+                lines.step(byte);
+            }
+            // All of the buffer is behind: drop it.
+            self.resume_at(pos);
+            pos = 0;
+            if self.fill()? == 0 {
+                break;
+            }
+        }
+        if frame.state == State::Quoted {
+            return Err(FileError::UnterminatedQuote { line: open_line }.into());
+        }
+        Ok((start_line, frame.record_len))
+    }
+
+    /// Drops `buf[..pos]`, the end of a skipped record: the next byte to
+    /// hand out starts a record.
+    fn resume_at(&mut self, pos: usize) {
+        self.served = pos;
+        self.released = pos;
+        self.compact();
+        self.frame = Frame::default();
+        self.tripped = None;
     }
 
     /// Appends up to a chunk of input to the buffer; `Ok(0)` at the end.
@@ -641,18 +935,72 @@ impl<R: Read> RawWindow<R> {
     }
 }
 
+/// How many bytes from the start of `bytes` leave `state` (inside an
+/// unquoted or a quoted field) as it is: no quote, line end, or (unquoted)
+/// delimiter among them.
+fn plain_run(bytes: &[u8], check: Check, state: State) -> usize {
+    let quote = check.quote.unwrap_or(b'\n');
+    let delimiter = if state == State::Quoted {
+        b'\n'
+    } else {
+        check.delimiter
+    };
+    bytes
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r' || b == quote || b == delimiter)
+        .unwrap_or(bytes.len())
+}
+
+/// The marker error a read over a size limit fails with.
+fn over_limit() -> io::Error {
+    io::Error::other("the record is over a size limit")
+}
+
 impl<R: Read> Read for RawWindow<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.tripped.is_some() {
+            return Err(over_limit());
+        }
         if self.served == self.buf.len() {
             self.compact();
             if self.fill()? == 0 {
                 return Ok(0);
             }
         }
-        let n = out.len().min(self.buf.len() - self.served);
+        let end = self.buf.len().min(self.served + out.len());
+        let mut n = 0;
+        for &byte in &self.buf[self.served..end] {
+            let mut next = self.frame;
+            next.step(self.check, byte);
+            if let Some(problem) = self.limits.exceeded(&next) {
+                if n == 0 {
+                    self.tripped = Some(problem);
+                    return Err(over_limit());
+                }
+                break;
+            }
+            self.frame = next;
+            n += 1;
+        }
         out[..n].copy_from_slice(&self.buf[self.served..self.served + n]);
         self.served += n;
         Ok(n)
+    }
+}
+
+/// Only where the window is: [`RecordReader::skip_oversized`] resumes the
+/// `csv` crate there, after the window skipped a record itself.
+impl<R: Read> Seek for RawWindow<R> {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let here = self.position();
+        match to {
+            SeekFrom::Start(offset) if offset == here => Ok(here),
+            SeekFrom::Current(0) => Ok(here),
+            _ => Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "the record window seeks only to where it is",
+            )),
+        }
     }
 }
 
@@ -1147,5 +1495,283 @@ mod tests {
             assert!(reader.csv.get_ref().buf.len() <= 3 * CHUNK);
         }
         assert_eq!((count, record.line()), (100_000, 100_001));
+    }
+
+    fn problem(line: u64, problem: &RecordProblem) -> (u64, Vec<String>) {
+        (line, vec![format!("PROBLEM: {problem}")])
+    }
+
+    #[test]
+    fn a_field_at_max_field_size_loads_and_one_byte_more_is_rejected() {
+        let dialect = with(&[("max_field_size", "10")]);
+        // Quotes count: "abcdefgh" is 10 bytes.
+        let data = b"id,name\n1,xxxxxxxxxx\n2,xxxxxxxxxxx\n3,\"abcdefgh\"\n4,\"abcdefghi\"\n5,e\n";
+        let (_, rows) = read_all(data, &dialect, &ID_NAME).unwrap();
+        let over = RecordProblem::FieldTooLarge {
+            field: 1,
+            limit: 10,
+        };
+        assert_eq!(
+            rows,
+            vec![
+                row(2, &["1", "xxxxxxxxxx"]),
+                problem(3, &over),
+                row(4, &["3", "abcdefgh"]),
+                problem(5, &over),
+                row(6, &["5", "e"]),
+            ]
+        );
+        assert_eq!(
+            over.to_string(),
+            "field 2 is larger than max_field_size (10 bytes); raise the pack's or the file's max_field_size option to load it"
+        );
+        let mut reader = RecordReader::new(&data[..], &dialect, &ID_NAME).unwrap();
+        let mut record = Record::default();
+        assert!(reader.read(&mut record).unwrap());
+        assert!(reader.read(&mut record).unwrap());
+        assert_eq!(record.problem().map(RecordProblem::field), Some(1));
+        assert_eq!(record.raw_text(), "2,xxxxxxxxxxx… (13 bytes)");
+        assert_eq!(record.len(), 0);
+    }
+
+    #[test]
+    fn a_record_over_max_record_size_is_rejected_naming_the_field_it_passed_the_limit_in() {
+        let dialect = with(&[("max_record_size", "10")]);
+        let data = b"id,name\r\n1,23,45,67\r\n1,23,45,678\r\n2,b\r\n";
+        let (_, rows) = read_all(data, &dialect, &ID_NAME).unwrap();
+        let over = RecordProblem::RecordTooLarge {
+            field: 3,
+            limit: 10,
+        };
+        assert_eq!(
+            rows,
+            vec![
+                row(2, &["1", "23", "45", "67"]),
+                problem(3, &over),
+                row(4, &["2", "b"]),
+            ]
+        );
+        assert_eq!(
+            over.to_string(),
+            "the record is larger than max_record_size (10 bytes) at field 4; raise the pack's or the file's max_record_size option to load it"
+        );
+    }
+
+    #[test]
+    fn an_oversized_quoted_field_with_line_breaks_is_skipped_to_its_closing_quote() {
+        let dialect = with(&[("max_field_size", "16")]);
+        let data = b"id,name\r\n1,ok\r\n2,\"line one\r\nline two, still\r\n\"\"quoted\"\"\rend\"\r\n\r\n3,\"c\r\nd\"\r\n4,e";
+        let expected = vec![
+            row(2, &["1", "ok"]),
+            problem(
+                3,
+                &RecordProblem::FieldTooLarge {
+                    field: 1,
+                    limit: 16,
+                },
+            ),
+            row(8, &["3", "c\r\nd"]),
+            row(10, &["4", "e"]),
+        ];
+        let (_, rows) = read_all(data, &dialect, &ID_NAME).unwrap();
+        assert_eq!(rows, expected);
+        let (_, rows) = read_from(OneByte(&data[..]), &dialect, &ID_NAME).unwrap();
+        assert_eq!(rows, expected, "one byte at a time");
+        // The reject text keeps the line breaks of what it shows.
+        let mut reader = RecordReader::new(&data[..], &dialect, &ID_NAME).unwrap();
+        let mut record = Record::default();
+        assert!(reader.read(&mut record).unwrap());
+        assert!(reader.read(&mut record).unwrap());
+        assert_eq!(
+            record.raw_text(),
+            "2,\"line one\r\nline two, still\r\n\"\"quoted\"\"\rend\"… (45 bytes)"
+        );
+    }
+
+    #[test]
+    fn an_oversized_record_at_the_end_of_the_input_without_a_line_break() {
+        let dialect = with(&[("max_field_size", "8")]);
+        let data = b"id,name\n1,a\n2,\"long\nquoted text\"";
+        let (_, rows) = read_all(data, &dialect, &ID_NAME).unwrap();
+        let over = RecordProblem::FieldTooLarge { field: 1, limit: 8 };
+        assert_eq!(rows, vec![row(2, &["1", "a"]), problem(3, &over)]);
+        let (_, rows) = read_all(b"id,name\n1,a\n2,unquoted text", &dialect, &ID_NAME).unwrap();
+        assert_eq!(rows, vec![row(2, &["1", "a"]), problem(3, &over)]);
+        // Still open at the end, it would have swallowed the rest of the file.
+        let data = b"id,name\n1,a\n2,\"long\nquoted text\n3,c\n";
+        let error = read_all(data, &dialect, &ID_NAME).unwrap_err();
+        assert!(
+            matches!(
+                error,
+                ReadFailure::File(FileError::UnterminatedQuote { line: 3 })
+            ),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn an_oversized_header_is_a_file_error() {
+        let dialect = with(&[("max_field_size", "4")]);
+        let error = read_all(b"id,name_too_long\n1,a\n", &dialect, &ID_NAME).unwrap_err();
+        assert!(
+            matches!(
+                error,
+                ReadFailure::File(FileError::HeaderTooLarge(RecordProblem::FieldTooLarge {
+                    field: 1,
+                    limit: 4
+                }))
+            ),
+            "{error:?}"
+        );
+        assert!(error.to_string().starts_with(
+            "the header row is too large: field 2 is larger than max_field_size (4 bytes)"
+        ));
+        let dialect = with(&[("max_record_size", "6")]);
+        let error = read_all(b"id,name\n1,a\n", &dialect, &ID_NAME).unwrap_err();
+        assert!(
+            matches!(
+                error,
+                ReadFailure::File(FileError::HeaderTooLarge(RecordProblem::RecordTooLarge {
+                    field: 1,
+                    limit: 6
+                }))
+            ),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn the_reject_text_of_an_oversized_record_is_its_first_kib_cut_at_a_character() {
+        let dialect = with(&[("max_field_size", "100")]);
+        let mut data = String::from("id,name\n12,");
+        data.push_str(&"é".repeat(5000));
+        data.push_str("\n3,c\n");
+        let mut reader = RecordReader::new(data.as_bytes(), &dialect, &ID_NAME).unwrap();
+        let mut record = Record::default();
+        assert!(reader.read(&mut record).unwrap());
+        // "12," and 510 "é" are 1023 bytes: the 511th "é" would end past 1024.
+        let expected = format!("12,{}… (10003 bytes)", "é".repeat(510));
+        assert_eq!(record.raw_text(), expected);
+        assert!(reader.read(&mut record).unwrap());
+        assert_eq!((record.line(), record.problem()), (3, None));
+    }
+
+    /// A header, a record whose one field is `body` bytes (x's, a line
+    /// break every 64 KiB) produced on the fly, then two small records.
+    struct Generated {
+        head: &'static [u8],
+        body_at: u64,
+        body: u64,
+        tail: &'static [u8],
+    }
+
+    const BLOCK_LEN: usize = 64 * 1024;
+    static BLOCK: [u8; BLOCK_LEN] = {
+        let mut block = [b'x'; BLOCK_LEN];
+        block[BLOCK_LEN - 1] = b'\n';
+        block
+    };
+
+    impl Read for Generated {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let source: &[u8] = if !self.head.is_empty() {
+                self.head
+            } else if self.body_at < self.body {
+                let at = (self.body_at % BLOCK_LEN as u64) as usize;
+                let left = self.body - self.body_at;
+                &BLOCK[at..BLOCK_LEN.min(at + usize::try_from(left).unwrap_or(usize::MAX))]
+            } else {
+                self.tail
+            };
+            let n = out.len().min(source.len());
+            out[..n].copy_from_slice(&source[..n]);
+            if !self.head.is_empty() {
+                self.head = &self.head[n..];
+            } else if self.body_at < self.body {
+                self.body_at += n as u64;
+            } else {
+                self.tail = &self.tail[n..];
+            }
+            Ok(n)
+        }
+    }
+
+    /// The resident set size of this process, from /proc/self/statm.
+    fn resident_bytes() -> u64 {
+        let statm = std::fs::read_to_string("/proc/self/statm").unwrap();
+        let pages: u64 = statm.split_whitespace().nth(1).unwrap().parse().unwrap();
+        pages * 4096
+    }
+
+    const MEMORY_TEST: &str =
+        "records::tests::a_1_gib_field_is_rejected_in_bounded_memory_and_the_records_after_it_load";
+    const MEMORY_TEST_CHILD: &str = "STARLIFT_RECORDS_MEMORY_TEST_CHILD";
+
+    /// Runs in a child process of its own (this test binary, only this
+    /// test), so other tests' allocations do not count in its resident set.
+    #[test]
+    fn a_1_gib_field_is_rejected_in_bounded_memory_and_the_records_after_it_load() {
+        if std::env::var_os(MEMORY_TEST_CHILD).is_some() {
+            return one_gib_field_in_bounded_memory();
+        }
+        let output = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([MEMORY_TEST, "--exact", "--nocapture", "--test-threads", "1"])
+            .env(MEMORY_TEST_CHILD, "1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        println!("{stdout}");
+        assert!(output.status.success(), "{stdout}\n{stderr}");
+        assert!(stdout.contains("1 passed"), "{stdout}");
+    }
+
+    fn one_gib_field_in_bounded_memory() {
+        const GIB: u64 = 1 << 30;
+        let dialect = with(&[("max_field_size", "1MiB"), ("max_record_size", "2MiB")]);
+        let input = Generated {
+            head: b"id,name\n1,\"",
+            body_at: 0,
+            body: GIB,
+            tail: b"\"\n2,b\n3,c\n",
+        };
+        let before = resident_bytes();
+        let started = std::time::Instant::now();
+        let mut reader = RecordReader::new(input, &dialect, &ID_NAME).unwrap();
+        let mut record = Record::default();
+        assert!(reader.read(&mut record).unwrap());
+        let grown = resident_bytes().saturating_sub(before);
+        let window = reader.csv.get_ref().buf.capacity();
+        println!(
+            "1 GiB field skipped in {:?}; resident set grew {} KiB; window capacity {} KiB",
+            started.elapsed(),
+            grown / 1024,
+            window / 1024
+        );
+        assert_eq!(record.line(), 2);
+        assert_eq!(
+            record.problem(),
+            Some(&RecordProblem::FieldTooLarge {
+                field: 1,
+                limit: 1 << 20
+            })
+        );
+        let raw = record.raw_text();
+        assert!(
+            raw.ends_with(&format!("… ({} bytes)", GIB + 4)),
+            "{raw:.40}"
+        );
+        assert!(record.raw().len() < RAW_PREFIX + 32);
+        assert!(window <= 4 << 20, "window capacity {window}");
+        assert!(grown < 64 << 20, "resident set grew {grown} bytes");
+        // A line break every 64 KiB inside the quotes: 16 384 lines.
+        let lines = GIB / BLOCK_LEN as u64;
+        assert!(reader.read(&mut record).unwrap());
+        assert_eq!(record.problem(), None);
+        assert_eq!(record.line(), 3 + lines);
+        assert_eq!(record.fields().map(text).collect::<Vec<_>>(), ["2", "b"]);
+        assert!(reader.read(&mut record).unwrap());
+        assert_eq!(record.line(), 4 + lines);
+        assert!(!reader.read(&mut record).unwrap());
     }
 }
