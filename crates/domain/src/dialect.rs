@@ -14,7 +14,7 @@
 //! | `null` | `nullstr`, `null_if` | any text; repeatable, each adds a marker |
 //! | `encoding` | | `auto`, `utf-8`, `utf-16le`, `utf-16be` |
 //! | `max_field_size` | | a size (below); default 16 MiB, as Snowflake's |
-//! | `max_record_size` | `max_line_size`, `maximum_line_size` (DuckDB) | a size; default 64 MiB |
+//! | `max_record_size` | `max_line_size`, `maximum_line_size` (DuckDB) | a size; default 16 MiB (a record is held in about three copies while it is read, so this bounds memory on a small Lambda) |
 //!
 //! A size is a positive whole number of bytes, optionally followed by a
 //! unit: `KB`, `MB`, `GB` are 1000-based, `KiB`, `MiB`, `GiB` 1024-based
@@ -93,8 +93,9 @@ pub struct Dialect {
 
 /// The default `max_field_size`: 16 MiB, Snowflake's limit.
 pub const DEFAULT_MAX_FIELD_SIZE: u64 = 16 << 20;
-/// The default `max_record_size`: 64 MiB.
-pub const DEFAULT_MAX_RECORD_SIZE: u64 = 64 << 20;
+/// The default `max_record_size`: 16 MiB (a record is held in about three
+/// copies while read: this keeps a 512 MB Lambda safe).
+pub const DEFAULT_MAX_RECORD_SIZE: u64 = 16 << 20;
 
 impl Default for Dialect {
     fn default() -> Self {
@@ -396,10 +397,10 @@ mod tests {
     }
 
     #[test]
-    fn size_limits_default_to_16_and_64_mib() {
+    fn size_limits_default_to_16_mib() {
         let dialect = Dialect::default();
         assert_eq!(dialect.max_field_size, 16 * 1024 * 1024);
-        assert_eq!(dialect.max_record_size, 64 * 1024 * 1024);
+        assert_eq!(dialect.max_record_size, 16 * 1024 * 1024);
     }
 
     #[test]

@@ -22,6 +22,9 @@ const RELEASE_RESOLVED: &str = include_str!("../../../sql/engine/loader/release_
 const REJECT_CHECK: &str = include_str!("../../../sql/engine/loader/reject_check.sql");
 const REPLACE_APPEND: &str = include_str!("../../../sql/engine/loader/replace_append.sql");
 
+/// The stage's own column: the CSV line a row came from (`stage.sql`).
+pub const LINE_COLUMN: &str = "_starlift_line";
+
 /// One CHECK constraint's reject statement.
 #[derive(Debug, Clone)]
 pub struct CheckSql {

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use oltp_loader::events::{PutObject, object_created_json};
-use oltp_loader::table_sql::TableSql;
+use oltp_loader::table_sql::{LINE_COLUMN, TableSql};
 use oltp_loader::{Loader, handle_event};
 use serde_json::{Value, json};
 use starlift_domain::catalog::{Column, Table, quote_ident};
@@ -130,15 +130,19 @@ fn ceiling_script(table: &Table, file: &Path) -> Result<String> {
     let all: Vec<&Column> = table.columns.iter().collect();
     let sql = TableSql::new(table, "stage_rows", &all)?;
     let columns = column_list(table);
-    let create = sql
-        .create_stage
-        .replace("line_no bigint NOT NULL", "line_no bigserial");
+    let create = sql.create_stage.replace(
+        &format!("{LINE_COLUMN} bigint NOT NULL"),
+        &format!("{LINE_COLUMN} bigserial"),
+    );
     let mut script = String::from("\\set ON_ERROR_STOP 1\nBEGIN;\n");
     script.push_str(&format!("{create};\n"));
     script.push_str(&format!(
         "\\copy stage_rows ({columns}) FROM '{}' WITH (FORMAT csv, HEADER true)\n",
         file.display()
     ));
+    for check in &sql.checks {
+        script.push_str(&format!("{};\n", check.reject));
+    }
     if let Some(hold) = &sql.hold_orphans {
         script.push_str(&format!("{};\n", hold.replace("$1", "0")));
     }
@@ -180,7 +184,10 @@ fn run_pgloader(url: &str, table: &Table, file: &Path, out: &Path) -> Result<f64
         .create_stage
         .replace("CREATE TEMPORARY TABLE", "CREATE UNLOGGED TABLE")
         .replace(" ON COMMIT DROP", "")
-        .replace("line_no bigint NOT NULL", "line_no bigserial");
+        .replace(
+            &format!("{LINE_COLUMN} bigint NOT NULL"),
+            &format!("{LINE_COLUMN} bigserial"),
+        );
     let setup = format!("DROP TABLE IF EXISTS pgl_stage; {create};");
     let status = Command::new("psql")
         .arg("-X")
