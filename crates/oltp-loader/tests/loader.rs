@@ -519,3 +519,32 @@ async fn a_statement_the_server_refuses_stops_the_cold_start() {
         "{error}"
     );
 }
+
+/// Written first (packs part 1): an unterminated quote must fail the file,
+/// naming the line where the quote opened, never load as if all was well.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unterminated_quote_fails_the_file() {
+    let harness = Harness::start().await;
+    let summary = harness
+        .drop_file(
+            "incoming/Genre.csv",
+            b"GenreId,Name\n1,Rock\n2,\"Jazz\n3,Metal\n4,Blues\n".to_vec(),
+        )
+        .await;
+    assert_eq!(summary.status, LoadStatus::Failed, "{summary:?}");
+    assert!(summary.error.unwrap_or_default().contains("line 3"));
+}
+
+/// Written first (packs part 1): a bare-CR file must load every record.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bare_cr_file_loads_every_record() {
+    let harness = Harness::start().await;
+    let summary = harness
+        .drop_file(
+            "incoming/Genre.csv",
+            b"GenreId,Name\r1,Rock\r2,Jazz\r3,Metal\r".to_vec(),
+        )
+        .await;
+    assert_eq!(summary.status, LoadStatus::Loaded, "{summary:?}");
+    assert_eq!(summary.rows_inserted, 3, "{summary:?}");
+}
