@@ -91,12 +91,9 @@ impl HeaderMap {
     }
 }
 
-fn normalize_header(name: &str) -> String {
-    normalize_name(name)
-}
-
-/// Matches a header row against `table`. Header names match the CSV name or
-/// the SQL name, case-insensitively (`InvoiceId`, `invoice_id`, `INVOICEID`).
+/// Matches a header row against `table`. Header names match the column's SQL
+/// name ignoring case, `_`, `-` and spaces ([`normalize_name`]:
+/// `InvoiceId`, `invoice_id` and `INVOICE ID` are one name).
 /// Columns that may be NULL may be absent; absent columns are left untouched
 /// on existing rows and NULL on new ones.
 pub fn match_header<S: AsRef<str>>(
@@ -113,10 +110,7 @@ pub fn match_header<S: AsRef<str>>(
     {
         return Err(HeaderError::Empty);
     }
-    let normalized: Vec<String> = header
-        .iter()
-        .map(|h| normalize_header(h.as_ref()))
-        .collect();
+    let normalized: Vec<String> = header.iter().map(|h| normalize_name(h.as_ref())).collect();
     for (i, name) in normalized.iter().enumerate() {
         if let Some(j) = normalized[..i].iter().position(|n| n == name)
             && !name.is_empty()
@@ -131,7 +125,7 @@ pub fn match_header<S: AsRef<str>>(
     let mut positions = Vec::with_capacity(table.columns.len());
     let mut missing = Vec::new();
     for column in &table.columns {
-        let wanted = normalize_header(&column.name);
+        let wanted = normalize_name(&column.name);
         let position = normalized.iter().position(|h| *h == wanted);
         if position.is_none() && column.required() {
             missing.push(column.name.clone());
