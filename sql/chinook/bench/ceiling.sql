@@ -4,9 +4,11 @@
 -- with the same tables and indexes as dw. No mirror, no change detection, no
 -- SCD2 history (every customer gets one version valid -infinity..infinity),
 -- no DQ. Run it in the OLTP database, in one transaction:
---     psql -v ON_ERROR_STOP=1 --single-transaction -f sql/olap/ceiling.sql
--- `make bench` times it; nothing else uses it. Keep in step with
--- 0002_dw.sql and build/1*_*.sql, 2*_*.sql.
+--     psql -v ON_ERROR_STOP=1 --single-transaction -f sql/chinook/bench/ceiling.sql
+-- `make bench` times it for the pack (sql/<pack>/bench/ceiling.sql) and
+-- compares the row count of every fact table it builds in ceiling_dw with
+-- the builder's dw table of the same name; nothing else uses it. Keep in
+-- step with the pack's warehouse/ DDL and models/.
 
 SET LOCAL work_mem = '64MB';
 SET LOCAL maintenance_work_mem = '256MB';
