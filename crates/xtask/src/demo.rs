@@ -4,9 +4,11 @@
 //! each upload hands the S3 event AWS would send to the loader's handler,
 //! which serves the pack `--dataset` (`DATASET`).
 //!
-//! The warehouse part (star-builder, the analytics views) is Chinook's for
-//! now: for another pack it is attempted, and when it cannot run the demo
-//! says so and reports the OLTP side only.
+//! The warehouse part runs for every pack with models (`sql/<pack>/models/`):
+//! star-builder builds after each phase, and the summary shows the row count
+//! of every table the models write, the latest build's data-quality checks
+//! and the pack's headline analytics (`sql/<pack>/summary.sql`), whatever
+//! their shape. A pack without models gets the OLTP side only.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,9 +25,9 @@ use starlift_domain::config::{BuilderConfig, LoaderConfig};
 use starlift_domain::pack::{DEFAULT_DATASET, Pack};
 use starlift_sandbox::Sandbox;
 
-/// The pack the warehouse part (star-builder's star schema and analytics
-/// views) is written for.
-const WAREHOUSE_DATASET: &str = "chinook";
+/// Rows of a list shown in the printed analytics (all of them are in the
+/// summary JSON).
+const LIST_ROWS_SHOWN: usize = 10;
 
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
@@ -116,17 +118,26 @@ async fn demo(args: DemoArgs) -> Result<()> {
         loader.catalog.schema,
         loader.catalog.names()
     );
-    // star-builder: one builder for every phase (applies the OLAP migrations).
-    // The warehouse is Chinook's; for another pack a failure only skips it.
-    let chinook = pack.name() == WAREHOUSE_DATASET;
-    let mut warehouse_skipped: Option<String> = None;
-    let mut builder = match Builder::connect(BuilderConfig::from_lookup(lookup)?, None).await {
-        Ok(builder) => Some(builder),
-        Err(error) if !chinook => {
-            warehouse_skipped = Some(skip_warehouse(pack.name(), &error.to_string()));
-            None
-        }
-        Err(error) => return Err(error.into()),
+    // star-builder: one builder for every phase (applies the OLAP migrations
+    // and the pack's warehouse), when the pack has a warehouse.
+    let warehouse_skipped = pack.models.is_empty().then(|| {
+        let reason = format!(
+            "pack {} has no warehouse models (sql/{}/models/); only the OLTP load is shown",
+            pack.name(),
+            pack.name()
+        );
+        eprintln!("warehouse: {reason}");
+        reason
+    });
+    let builder = if warehouse_skipped.is_none() {
+        let config = BuilderConfig::from_lookup(lookup)?;
+        Some(
+            Builder::connect(config, None)
+                .await
+                .context("starting star-builder")?,
+        )
+    } else {
+        None
     };
     let mut dq_failed_builds = 0;
     let s3 = sandbox.s3_client();
@@ -179,28 +190,26 @@ async fn demo(args: DemoArgs) -> Result<()> {
         bar.finish_with_message("loaded");
         phases.push(json!({"phase": phase + 1, "data": dir.display().to_string()}));
         // star-builder: build the warehouse after each phase (incremental).
-        let Some(current) = &builder else {
+        let Some(builder) = &builder else {
             continue;
         };
-        let build = match current.build(BuildRequest::INCREMENTAL).await {
-            Ok(build) => build,
-            Err(error) if !chinook => {
-                warehouse_skipped = Some(skip_warehouse(pack.name(), &error.to_string()));
-                builder = None;
-                continue;
-            }
-            Err(error) => return Err(anyhow::Error::new(error).context("building the warehouse")),
-        };
+        let build = builder
+            .build(BuildRequest::INCREMENTAL)
+            .await
+            .context("building the warehouse")?;
+        let written: i64 = build
+            .rows_changed
+            .iter()
+            .filter(|(table, _)| !table.starts_with("mirror."))
+            .map(|(_, n)| n)
+            .sum();
         eprintln!(
-            "phase {}: star-builder build {} consumed {} batches, {} fact rows written, {}/{} DQ checks passed, {} ms",
+            "phase {}: star-builder build {} ({} plan) consumed {} batches, {} warehouse rows written, {}/{} DQ checks passed, {} ms",
             phase + 1,
             build.build_id.unwrap_or_default(),
+            build.plan.as_str(),
             build.batches_consumed,
-            build
-                .rows_changed
-                .get("dw.fact_sales")
-                .copied()
-                .unwrap_or(0),
+            written,
             build.dq.len() - build.dq_failed,
             build.dq.len(),
             build.milliseconds,
@@ -235,24 +244,18 @@ async fn demo(args: DemoArgs) -> Result<()> {
         "pending_rows": pending_rows,
         "phases": phases,
     });
-    // star-builder: the warehouse summary, read from the analytics views.
-    if warehouse_skipped.is_none() {
+    // star-builder: row counts of the tables the models write, the latest
+    // build's DQ and the pack's summary.sql.
+    if builder.is_some() {
         let olap = sandbox.connect_olap().await?;
-        match star_builder::demo_summary(&olap).await {
-            Ok(warehouse) => {
-                for key in ["olap", "dq", "analytics"] {
-                    summary[key] = warehouse[key].clone();
-                }
-            }
-            Err(error) if !chinook => {
-                warehouse_skipped = Some(skip_warehouse(pack.name(), &error.to_string()));
-            }
-            Err(error) => return Err(error.into()),
+        let warehouse = star_builder::demo_summary(&olap, &pack)
+            .await
+            .context("reading the warehouse summary")?;
+        for key in ["olap", "dq", "analytics"] {
+            summary[key] = warehouse[key].clone();
         }
     }
-    if !chinook {
-        summary["dataset"] = json!(pack.name());
-    }
+    summary["dataset"] = json!(pack.name());
     if let Some(reason) = &warehouse_skipped {
         summary["warehouse_skipped"] = json!(reason);
     }
@@ -260,7 +263,7 @@ async fn demo(args: DemoArgs) -> Result<()> {
     print_summary(&summary);
     match &warehouse_skipped {
         None => print_warehouse(&summary),
-        Some(reason) => eprintln!("\nwarehouse: skipped. {reason}"),
+        Some(reason) => eprintln!("\nwarehouse: skipped: {reason}"),
     }
     if let Some(path) = &args.summary_json {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -280,16 +283,6 @@ async fn demo(args: DemoArgs) -> Result<()> {
         bail!("{dq_failed_builds} build(s) failed data-quality checks; see \"dq\" in the summary");
     }
     Ok(())
-}
-
-/// Says why the warehouse part does not run for `dataset`, once, and returns
-/// the reason for the summary.
-fn skip_warehouse(dataset: &str, error: &str) -> String {
-    let reason = format!(
-        "star-builder's star schema and analytics are written for the {WAREHOUSE_DATASET} pack and could not run for dataset {dataset} ({error}); only the OLTP load is shown"
-    );
-    eprintln!("warehouse: {reason}");
-    reason
 }
 
 fn print_summary(summary: &Value) {
@@ -326,26 +319,23 @@ fn print_summary(summary: &Value) {
     eprint!("{out}");
 }
 
-/// star-builder's part of the summary: OLAP row counts, data quality and the
-/// headline analytics.
+/// star-builder's part of the summary: the row counts of the tables the
+/// pack's models write, the latest build's data quality and the pack's
+/// analytics (`sql/<pack>/summary.sql`), printed whatever its shape.
 fn print_warehouse(summary: &Value) {
-    let list = |key: &str| {
-        summary["analytics"][key]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-    };
-    let text = |v: &Value| match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    let mut out = String::from("\nOLAP row counts\n");
-    for (table, n) in summary["olap"]["row_counts"]
+    let counts: Vec<(&String, &Value)> = summary["olap"]["row_counts"]
         .as_object()
         .into_iter()
         .flatten()
-    {
-        out.push_str(&format!("  {table:<22} {:>10}\n", n.as_i64().unwrap_or(0)));
+        .collect();
+    let width = counts
+        .iter()
+        .map(|(t, _)| t.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::from("\nOLAP row counts\n");
+    for (table, n) in counts {
+        out.push_str(&format!("  {table:<width$} {:>10}\n", scalar(n)));
     }
     let checks = summary["dq"].as_array().cloned().unwrap_or_default();
     let failed: Vec<&Value> = checks.iter().filter(|c| c["passed"] != true).collect();
@@ -357,84 +347,197 @@ fn print_warehouse(summary: &Value) {
     for check in failed {
         out.push_str(&format!(
             "  FAILED {}: {}\n",
-            text(&check["check"]),
-            text(&check["detail"])
+            scalar(&check["check"]),
+            scalar(&check["detail"])
         ));
     }
     out.push_str("\nanalytics\n");
-    out.push_str(&format!(
-        "  {:<24} {:>12}\n",
-        "total revenue",
-        text(&summary["analytics"]["total_revenue"])
-    ));
-    out.push_str(&format!(
-        "  {:<24} {:>12}\n",
-        "customers",
-        text(&summary["analytics"]["customer_count"])
-    ));
-    let sections: [(&str, &str, &str, &str, usize); 7] = [
-        (
-            "revenue by year",
-            "revenue_by_year",
-            "year",
-            "revenue",
-            usize::MAX,
-        ),
-        (
-            "revenue by country",
-            "revenue_by_country",
-            "country",
-            "revenue",
-            5,
-        ),
-        (
-            "revenue by genre",
-            "revenue_by_genre",
-            "genre",
-            "revenue",
-            5,
-        ),
-        ("top artists", "top_artists", "artist", "revenue", 10),
-        (
-            "top tracks by quantity",
-            "top_tracks_by_quantity",
-            "track",
-            "quantity",
-            5,
-        ),
-        (
-            "revenue by employee",
-            "revenue_by_employee",
-            "employee",
-            "revenue",
-            usize::MAX,
-        ),
-        (
-            "top customers by LTV",
-            "top_customers_by_ltv",
-            "name",
-            "ltv",
-            5,
-        ),
-    ];
-    for (title, key, label, value, limit) in sections {
-        let rows = list(key);
-        let shown = rows.len().min(limit);
-        out.push_str(&format!(
-            "  {title}{}\n",
-            if shown < rows.len() {
-                format!(" (top {shown} of {})", rows.len())
-            } else {
-                String::new()
-            }
-        ));
-        for row in rows.iter().take(shown) {
-            out.push_str(&format!(
-                "    {:<40} {:>12}\n",
-                text(&row[label]),
-                text(&row[value])
-            ));
-        }
+    match &summary["analytics"] {
+        Value::Null => out.push_str("  (none: the pack has no summary.sql)\n"),
+        value => render(&mut out, value, 1),
     }
     eprint!("{out}");
+}
+
+/// A JSON scalar as text (strings without quotes).
+fn scalar(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// Whether a value prints on the line of its key.
+fn is_inline(value: &Value) -> bool {
+    match value {
+        Value::Object(_) => false,
+        Value::Array(items) => !items.iter().any(Value::is_object),
+        _ => true,
+    }
+}
+
+/// Writes `value` at `depth` (two spaces a level): an object's scalars as
+/// `key: value`, its lists of objects as small tables with the keys as
+/// headers, its nested objects indented under their key.
+fn render(out: &mut String, value: &Value, depth: usize) {
+    let indent = "  ".repeat(depth);
+    match value {
+        Value::Object(fields) => {
+            for (key, field) in fields {
+                if is_inline(field) {
+                    out.push_str(&format!("{indent}{key}: {}\n", inline(field)));
+                    continue;
+                }
+                match field {
+                    Value::Array(rows) => {
+                        let shown = rows.len().min(LIST_ROWS_SHOWN);
+                        let note = if shown < rows.len() {
+                            format!(" (first {shown} of {})", rows.len())
+                        } else {
+                            String::new()
+                        };
+                        out.push_str(&format!("{indent}{key}{note}\n"));
+                        table(out, &rows[..shown], depth + 1);
+                    }
+                    nested => {
+                        out.push_str(&format!("{indent}{key}\n"));
+                        render(out, nested, depth + 1);
+                    }
+                }
+            }
+        }
+        Value::Array(rows) if !is_inline(value) => table(out, rows, depth),
+        other => out.push_str(&format!("{indent}{}\n", inline(other))),
+    }
+}
+
+/// A scalar, or a list of scalars joined by commas.
+fn inline(value: &Value) -> String {
+    match value {
+        Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(", "),
+        other => scalar(other),
+    }
+}
+
+/// Rows (objects; anything else is shown as a `value` column) as an aligned
+/// table: the keys in order of first appearance as headers, numbers (and
+/// numbers written as strings, like money) right-aligned.
+fn table(out: &mut String, rows: &[Value], depth: usize) {
+    let indent = "  ".repeat(depth);
+    let mut headers: Vec<String> = Vec::new();
+    for row in rows {
+        match row {
+            Value::Object(fields) => {
+                for key in fields.keys() {
+                    if !headers.contains(key) {
+                        headers.push(key.clone());
+                    }
+                }
+            }
+            _ => {
+                if !headers.iter().any(|h| h == "value") {
+                    headers.push("value".to_string());
+                }
+            }
+        }
+    }
+    let cell = |row: &Value, header: &str| -> Value {
+        match row {
+            Value::Object(fields) => fields.get(header).cloned().unwrap_or(Value::Null),
+            other if header == "value" => other.clone(),
+            _ => Value::Null,
+        }
+    };
+    let text = |value: &Value| match value {
+        Value::Object(_) => value.to_string(),
+        other => inline(other),
+    };
+    let numeric: Vec<bool> = headers
+        .iter()
+        .map(|h| {
+            rows.iter().all(|row| {
+                let value = cell(row, h);
+                value.is_number()
+                    || value.is_null()
+                    || value.as_str().is_some_and(|s| s.parse::<f64>().is_ok())
+            })
+        })
+        .collect();
+    let widths: Vec<usize> = headers
+        .iter()
+        .map(|h| {
+            rows.iter()
+                .map(|row| text(&cell(row, h)).chars().count())
+                .chain([h.chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: Vec<String>| -> String {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .zip(&numeric)
+            .map(|((c, &w), &right)| {
+                if right {
+                    format!("{c:>w$}")
+                } else {
+                    format!("{c:<w$}")
+                }
+            })
+            .collect();
+        format!("{indent}{}\n", padded.join("  ").trim_end())
+    };
+    out.push_str(&line(headers.clone()));
+    for row in rows {
+        out.push_str(&line(headers.iter().map(|h| text(&cell(row, h))).collect()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn analytics_print_whatever_their_shape() {
+        let analytics = json!({
+            "total_revenue": "2328.60",
+            "customer_count": 59,
+            "years": [2021, 2022],
+            "revenue_by_country": [
+                {"country": "USA", "revenue": "523.06", "invoices": 91},
+                {"country": "Czech Republic", "revenue": "90.24", "invoices": 14}
+            ],
+            "by_region": {"europe": {"share": 0.5}, "top": [{"name": "Ann", "n": 3}]}
+        });
+        let mut out = String::new();
+        render(&mut out, &analytics, 1);
+        // Keys come in serde_json's order (sorted).
+        assert_eq!(
+            out,
+            "  by_region\n\
+             \x20   europe\n\
+             \x20     share: 0.5\n\
+             \x20   top\n\
+             \x20     n  name\n\
+             \x20     3  Ann\n\
+             \x20 customer_count: 59\n\
+             \x20 revenue_by_country\n\
+             \x20   country         invoices  revenue\n\
+             \x20   USA                   91   523.06\n\
+             \x20   Czech Republic        14    90.24\n\
+             \x20 total_revenue: 2328.60\n\
+             \x20 years: 2021, 2022\n"
+        );
+    }
+
+    #[test]
+    fn long_lists_show_their_first_rows() {
+        let rows: Vec<Value> = (0..25).map(|i| json!({"i": i})).collect();
+        let mut out = String::new();
+        render(&mut out, &json!({ "list": rows }), 0);
+        assert!(out.starts_with("list (first 10 of 25)\n"), "{out}");
+        assert_eq!(out.lines().count(), 12, "{out}");
+    }
 }
