@@ -36,7 +36,7 @@ SET lock_timeout = '5min'
 -- indexes are back, the next build finishes them first. An index recorded
 -- already (by a reload that died) is kept as recorded.
 INSERT INTO etl.mirror_index_pending (table_name, index_name, index_definition, constraint_name, constraint_type)
-SELECT 'mirror.{table}',
+SELECT {mirror_label},
        ic.relname,
        pg_get_indexdef(i.indexrelid),
        con.conname,
@@ -45,7 +45,7 @@ FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid
                            AND con.contype IN ('p', 'u')
-WHERE i.indrelid = 'mirror.{table}'::regclass
+WHERE i.indrelid = {mirror_label}::regclass
 ON CONFLICT (table_name, index_name) DO NOTHING;
 DO $$
 DECLARE r record;
@@ -55,7 +55,7 @@ BEGIN
              JOIN pg_class ic ON ic.relname = p.index_name
                              AND ic.relnamespace = 'mirror'::regnamespace
              LEFT JOIN pg_constraint con ON con.conindid = ic.oid AND con.contype IN ('p', 'u')
-             WHERE p.table_name = 'mirror.{table}'
+             WHERE p.table_name = {mirror_label}
     LOOP
         IF r.conname IS NOT NULL THEN
             EXECUTE format('ALTER TABLE mirror.{table} DROP CONSTRAINT %I', r.conname);

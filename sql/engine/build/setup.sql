@@ -2,34 +2,20 @@
 -- after the migrations): the temp tables the build reads and writes. All are
 -- ON COMMIT DROP, so a cached connection starts every build clean.
 --
--- The Rust layer then fills:
---   build_params  one row:  INSERT INTO build_params (mode) VALUES ($1)
---                           RETURNING build_id, build_time;
---                 (build_id defaults to nextval('etl.build_id_seq'),
---                  build_time to now() = the transaction start; both may be
---                  given explicitly; dq_full = true widens 95_dq.sql to the
---                  whole warehouse in incremental mode too)
---   build_batch   the OLTP load batches this build consumes
--- and then brings the change set in (statements.sql, mirror_reload.sql):
---   incremental   creates stage_<t> from the catalog (create_stage), COPYs
---                 the rows of chinook.<t> whose load_batch_id is in
---                 build_batch into it and upserts it into mirror.<t>
---   full          reloads mirror.<t> with every row of chinook.<t> on a
---                 second connection and makes stage_<t> a view over it
---                 (stage_view)
--- <cols> = the chinook columns incl. load_batch_id, in table order: stage_<t>
--- and mirror.<t> have exactly chinook.<t>'s columns, names and types, so a
--- binary COPY out of chinook.<t> loads as is. Nothing here touches a mirror
--- table: in full mode the reload connection truncates them while this
--- transaction is open.
+-- The Rust layer then fills build_params (one row: build_id from
+-- etl.build_id_seq, mode, build_time = now() = the transaction start,
+-- dq_full) and build_batch (the OLTP load batches this build consumes), and
+-- brings the change set in (README.md in this directory). Nothing here
+-- touches a mirror table: in a full build the reload connection truncates
+-- them while this transaction is open.
 
--- A full build on this connection may have left temp views stage_<table>
--- (stage_view; views cannot be ON COMMIT DROP).
+-- Temp views a build on this connection may have left (views cannot be
+-- ON COMMIT DROP).
 DO $$
 DECLARE v text;
 BEGIN
     FOR v IN SELECT relname FROM pg_class
-             WHERE relnamespace = pg_my_temp_schema() AND relkind = 'v' AND relname LIKE 'stage\_%'
+             WHERE relnamespace = pg_my_temp_schema() AND relkind = 'v' AND relname LIKE 'changed\_%'
     LOOP
         EXECUTE format('DROP VIEW pg_temp.%I', v);
     END LOOP;
@@ -44,8 +30,7 @@ SET LOCAL work_mem = '64MB';
 SET LOCAL maintenance_work_mem = '256MB';
 SET LOCAL random_page_cost = 1.1;
 -- No JIT: an incremental build is many small statements, some with large
--- cost estimates for branches that never run (whole-warehouse checks in
--- 95_dq.sql), and compiling them costs far more than running them; a full
+-- cost estimates for branches that never run (whole-warehouse tests), and compiling them costs far more than running them; a full
 -- build measured the same with and without it.
 SET LOCAL jit = off;
 -- Quick statistics: the build ANALYZEs what it just wrote (a full build's
@@ -75,12 +60,9 @@ CREATE TEMP TABLE build_counts (
     rows_changed  bigint NOT NULL
 ) ON COMMIT DROP;
 
--- The invoices an incremental build rewrites (19_changed_invoices.sql);
--- empty in full mode, which rewrites every invoice.
-CREATE TEMP TABLE affected_invoice_id (invoice_id integer NOT NULL) ON COMMIT DROP;
-
--- Star-schema indexes full_reset.sql dropped for the bulk load;
--- 80_restore_indexes.sql recreates them (empty in incremental mode).
+-- Warehouse indexes a full build dropped for its bulk-loaded tables
+-- (full_reset in statements.sql); restore_indexes recreates them (empty in
+-- incremental mode).
 CREATE TEMP TABLE build_dropped_index (
     table_name       regclass NOT NULL,
     index_schema     name     NOT NULL,
