@@ -293,3 +293,280 @@ pub fn check_declarations(model: &Model, schemas: &[&str]) -> Result<(), Warehou
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::ColumnType;
+    use crate::catalog::fixtures::{column, references, table};
+    use crate::warehouse::{SqlFile, TestDecl, TestKind, parse_model};
+
+    /// `crates/domain/tests/packs/tiny`: every declaration kind, valid.
+    fn tiny() -> Pack {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/packs/tiny");
+        Pack::from_dir(&dir).unwrap()
+    }
+
+    /// The catalog the tiny pack's DDL gives.
+    fn tiny_catalog() -> Catalog {
+        let customer = table(
+            "customer",
+            vec![
+                column("customer_id", ColumnType::Integer, false),
+                column("name", ColumnType::Text, false),
+                column("city", ColumnType::Text, true),
+            ],
+            &["customer_id"],
+        );
+        let orders = references(
+            table(
+                "orders",
+                vec![
+                    column("order_id", ColumnType::Integer, false),
+                    column("customer_id", ColumnType::Integer, false),
+                    column("amount", ColumnType::Text, false),
+                    column("ordered_at", ColumnType::Timestamp, false),
+                ],
+                &["order_id"],
+            ),
+            &["customer_id"],
+            "customer",
+            &["customer_id"],
+        );
+        Catalog::new("tiny".into(), vec![customer, orders]).unwrap()
+    }
+
+    /// `check` on a changed copy of the tiny pack; the error text.
+    fn error_after(change: impl FnOnce(&mut Pack, &mut Catalog)) -> String {
+        let mut pack = tiny();
+        let mut catalog = tiny_catalog();
+        change(&mut pack, &mut catalog);
+        check(&pack, &catalog).unwrap_err().to_string()
+    }
+
+    fn assert_error(error: &str, path: &str, parts: &[&str]) {
+        assert!(error.starts_with(&format!("sql/tiny/{path}: ")), "{error}");
+        for part in parts {
+            assert!(error.contains(part), "{part:?} not in {error}");
+        }
+    }
+
+    #[test]
+    fn the_tiny_pack_passes() {
+        let pack = tiny();
+        check_manifest(&pack).unwrap();
+        check(&pack, &tiny_catalog()).unwrap();
+        assert_eq!(written_schemas(&pack.models), ["dw"]);
+        for model in &pack.models {
+            check_declarations(model, &written_schemas(&pack.models)).unwrap();
+        }
+    }
+
+    #[test]
+    fn scd2_declarations_are_checked_against_the_catalog() {
+        let e =
+            error_after(|p, _| p.manifest.scd2.get_mut("customer").unwrap().source = "nope".into());
+        assert_error(
+            &e,
+            "dataset.toml",
+            &["[scd2.customer] source", "\"nope\"", "customer, orders"],
+        );
+        let e = error_after(|_, c| c.tables[0].primary_key.clear());
+        assert_error(
+            &e,
+            "dataset.toml",
+            &["[scd2.customer]", "no primary key", "key = [...]"],
+        );
+        let e = error_after(|p, _| {
+            p.manifest.scd2.get_mut("customer").unwrap().key = Some(vec!["id".into()]);
+        });
+        assert_error(
+            &e,
+            "dataset.toml",
+            &["[scd2.customer] key", "no column \"id\""],
+        );
+        let e = error_after(|p, _| {
+            p.manifest
+                .scd2
+                .get_mut("customer")
+                .unwrap()
+                .type1
+                .push("city".into())
+        });
+        assert_error(&e, "dataset.toml", &["\"city\"", "both tracked and type1"]);
+        let e = error_after(|p, _| {
+            p.manifest
+                .scd2
+                .get_mut("customer")
+                .unwrap()
+                .tracked
+                .push("colour".into())
+        });
+        assert_error(
+            &e,
+            "dataset.toml",
+            &["[scd2.customer] tracked", "\"colour\""],
+        );
+        let e = error_after(|p, _| p.manifest.scd2.get_mut("customer").unwrap().tracked.clear());
+        assert_error(&e, "dataset.toml", &["tracked is empty"]);
+        let e = error_after(|_, c| {
+            let mut history = c.tables[0].clone();
+            history.name = "customer_version".into();
+            c.tables.push(history);
+        });
+        assert_error(&e, "dataset.toml", &["mirror.customer_version"]);
+        let e = error_after(|p, _| {
+            p.manifest.scd2.get_mut("customer").unwrap().table = Some("dw.dim_nope".into());
+        });
+        assert_error(
+            &e,
+            "dataset.toml",
+            &["[scd2.customer] table", "dw.dim_nope", "no model writes"],
+        );
+    }
+
+    #[test]
+    fn facts_are_checked_against_the_catalog_and_the_models() {
+        let fact = |p: &mut Pack| p.manifest.facts.get_mut("orders").unwrap().clone();
+        let e = error_after(|p, _| {
+            let mut f = fact(p);
+            f.sources
+                .insert("order_line".into(), vec!["order_id".into()]);
+            p.manifest.facts.insert("orders".into(), f);
+        });
+        assert_error(
+            &e,
+            "dataset.toml",
+            &["[facts.orders] sources", "\"order_line\""],
+        );
+        let e = error_after(|p, _| {
+            p.manifest
+                .facts
+                .get_mut("orders")
+                .unwrap()
+                .sources
+                .insert("customer".into(), vec!["order_id".into()]);
+        });
+        assert_error(&e, "dataset.toml", &["customer has no column \"order_id\""]);
+        let e = error_after(|p, _| {
+            p.manifest
+                .facts
+                .get_mut("orders")
+                .unwrap()
+                .sources
+                .insert("customer".into(), vec![]);
+        });
+        assert_error(&e, "dataset.toml", &["has 0 column(s)", "has 1"]);
+        let e = error_after(|p, _| {
+            p.manifest
+                .facts
+                .get_mut("orders")
+                .unwrap()
+                .tables
+                .push("dw.fact_nope".into())
+        });
+        assert_error(
+            &e,
+            "dataset.toml",
+            &["[facts.orders] tables", "dw.fact_nope"],
+        );
+        let e = error_after(|p, _| {
+            let f = fact(p);
+            p.manifest.facts.insert("Orders".into(), f);
+        });
+        assert_error(
+            &e,
+            "dataset.toml",
+            &["[facts.Orders]", "lowercase identifier"],
+        );
+    }
+
+    #[test]
+    fn model_reads_are_checked() {
+        let e = error_after(|p, _| p.models[1].reads.push(Name::Changed("nope".into())));
+        assert_error(
+            &e,
+            "models/fact_order.sql",
+            &["changed.nope", "not an OLTP table"],
+        );
+        let e = error_after(|p, _| p.models[1].reads.push(Name::Affected("invoice".into())));
+        assert_error(
+            &e,
+            "models/fact_order.sql",
+            &["affected.invoice", "[facts.*]"],
+        );
+        let e = error_after(|p, _| {
+            p.manifest.scd2.clear();
+        });
+        assert_error(
+            &e,
+            "models/scd_customer.sql",
+            &["scd2.customer", "[scd2.*]"],
+        );
+    }
+
+    #[test]
+    fn tests_need_a_written_table_and_a_name_of_their_own() {
+        let e = error_after(|p, _| p.manifest.tests[0].table = "dw.nope".into());
+        assert_error(
+            &e,
+            "dataset.toml",
+            &["[[tests]] nope__unique__customer_id", "no model writes"],
+        );
+        let e = error_after(|p, _| {
+            let twin = p.manifest.tests[0].clone();
+            p.manifest.tests.push(twin);
+        });
+        assert_error(
+            &e,
+            "dataset.toml",
+            &["two tests are called \"dim_customer__unique__customer_id\""],
+        );
+        let e = error_after(|p, _| {
+            p.manifest.tests.push(TestDecl {
+                name: Some("orders_have_an_amount".into()),
+                table: "dw.fact_order".into(),
+                filter: None,
+                kind: TestKind::NotNull(vec!["amount".into()]),
+            });
+        });
+        assert_error(
+            &e,
+            "tests/orders_have_an_amount.sql",
+            &["also declared in dataset.toml"],
+        );
+    }
+
+    fn model(sql: &'static str) -> Model {
+        parse_model(SqlFile { name: "m.sql", sql }).unwrap()
+    }
+
+    #[test]
+    fn declarations_must_match_the_sql() {
+        let ok = model(
+            "-- reads: changed.a, dw.dim_x\n-- writes: dw.fact_y\n\
+             INSERT INTO dw.fact_y SELECT * FROM changed.a JOIN dw.dim_x USING (id)",
+        );
+        check_declarations(&ok, &["dw"]).unwrap();
+        let undeclared = model(
+            "-- reads: changed.a\n-- writes: dw.fact_y\n\
+             INSERT INTO dw.fact_y SELECT * FROM changed.a JOIN mirror.b USING (id) JOIN dw.dim_x USING (id)",
+        );
+        assert_eq!(
+            check_declarations(&undeclared, &["dw"])
+                .unwrap_err()
+                .to_string(),
+            "models/m.sql: the SQL uses dw.dim_x, mirror.b but the header does not declare it"
+        );
+        let unused = model(
+            "-- reads: changed.a, affected.f\n-- writes: dw.fact_y, dw.fact_z\n\
+             INSERT INTO dw.fact_y SELECT * FROM changed.a -- affected.f\n",
+        );
+        assert_eq!(
+            check_declarations(&unused, &["dw"])
+                .unwrap_err()
+                .to_string(),
+            "models/m.sql: the header declares affected.f, dw.fact_z but the SQL does not use it"
+        );
+    }
+}
