@@ -396,6 +396,89 @@ mod tests {
         }
     }
 
+    /// docs/warehouse.md: every model's header matches its SQL, and the
+    /// declarations agree with each other (the catalog checks need the
+    /// database: tests/database.rs).
+    #[test]
+    fn every_embedded_pack_declares_what_its_models_use() {
+        for name in names() {
+            let pack = Pack::embedded(name).unwrap();
+            assert_eq!(pack.warehouse.name, format!("pack/{name}/warehouse"));
+            assert_eq!(pack.analytics.name, format!("pack/{name}/analytics"));
+            let schemas = warehouse::written_schemas(&pack.models);
+            for model in &pack.models {
+                if let Err(error) = warehouse::check_declarations(model, &schemas) {
+                    panic!("{}", error.in_pack(name));
+                }
+            }
+            if let Err(error) = warehouse::check_manifest(&pack) {
+                panic!("{error}");
+            }
+        }
+    }
+
+    fn tiny_dir() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/packs/tiny")
+    }
+
+    #[test]
+    fn a_folder_gives_the_whole_warehouse() {
+        let pack = Pack::from_dir(&tiny_dir()).unwrap();
+        assert_eq!(pack.warehouse.name, "pack/tiny/warehouse");
+        assert_eq!(pack.warehouse.migrations[0].name, "0001_dw.sql");
+        assert_eq!(pack.warehouse.migrations[0].version, 1);
+        assert_eq!(pack.analytics.name, "pack/tiny/analytics");
+        assert_eq!(pack.analytics.migrations.len(), 1);
+        let models: Vec<(&str, bool)> = pack.models.iter().map(|m| (m.file.name, m.bulk)).collect();
+        // The dimension first: the fact reads it.
+        assert_eq!(
+            models,
+            [("scd_customer.sql", false), ("fact_order.sql", true)]
+        );
+        assert_eq!(pack.tests.len(), 1);
+        assert_eq!(pack.tests[0].stem(), "orders_have_an_amount");
+        assert!(
+            pack.summary
+                .is_some_and(|s| s.contains("json_build_object"))
+        );
+        assert_eq!(pack.manifest.scd2["customer"].tracked, ["city"]);
+        assert_eq!(pack.manifest.facts["orders"].grain, ["order_id"]);
+        assert_eq!(pack.manifest.tests.len(), 2);
+    }
+
+    #[test]
+    fn a_folder_without_a_warehouse_has_empty_sets() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("bare");
+        std::fs::create_dir_all(folder.join("oltp")).unwrap();
+        std::fs::write(
+            folder.join("dataset.toml"),
+            "name = \"bare\"\ndescription = \"d\"\n",
+        )
+        .unwrap();
+        std::fs::write(folder.join("oltp/0001_bare.sql"), "CREATE SCHEMA bare;").unwrap();
+        let pack = Pack::from_dir(&folder).unwrap();
+        assert!(pack.warehouse.migrations.is_empty());
+        assert!(pack.analytics.migrations.is_empty());
+        assert!(pack.models.is_empty() && pack.tests.is_empty() && pack.summary.is_none());
+
+        std::fs::create_dir_all(folder.join("models")).unwrap();
+        std::fs::write(folder.join("models/b.sql"), "-- writes: dw.b\nSELECT 1").unwrap();
+        std::fs::write(
+            folder.join("models/a.sql"),
+            "-- reads: dw.nope\n-- writes: dw.a\n",
+        )
+        .unwrap();
+        let error = Pack::from_dir(&folder).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "sql/bare/models/a.sql: reads dw.nope, which no model writes"
+        );
+        std::fs::write(folder.join("models/a.sql"), "SELECT 1").unwrap();
+        let error = Pack::from_dir(&folder).unwrap_err().to_string();
+        assert!(error.starts_with("sql/bare/models/a.sql: "), "{error}");
+    }
+
     #[test]
     fn unknown_pack_names_the_known_ones() {
         let error = Pack::embedded("nope").unwrap_err().to_string();
