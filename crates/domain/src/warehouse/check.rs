@@ -7,8 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::catalog::{Catalog, Table};
 use crate::pack::Pack;
 
-use super::model::is_logical_name;
-use super::{Model, Name, WarehouseError, is_qualified, mentioned, model_path};
+use super::{Model, Name, WarehouseError, is_identifier, is_qualified, mentioned, model_path};
 
 const DATASET: &str = "dataset.toml";
 
@@ -53,7 +52,7 @@ fn manifest_errors(pack: &Pack) -> Result<(), WarehouseError> {
         }
     };
     for (name, scd2) in &manifest.scd2 {
-        if !is_logical_name(name) {
+        if !is_identifier(name) {
             return Err(invalid(
                 DATASET,
                 format!(
@@ -67,7 +66,7 @@ fn manifest_errors(pack: &Pack) -> Result<(), WarehouseError> {
     }
     for (name, fact) in &manifest.facts {
         let at = format!("[facts.{name}]");
-        if !is_logical_name(name) {
+        if !is_identifier(name) {
             return Err(invalid(
                 DATASET,
                 format!("{at}: the name must be a lowercase identifier (affected.{name} in SQL)"),

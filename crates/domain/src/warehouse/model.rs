@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use super::{SqlFile, WarehouseError, is_identifier, is_qualified, model_path};
+use super::{SqlFile, WarehouseError, is_qualified, model_path};
 
 /// A name a model reads, as its header declares it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -229,11 +229,6 @@ fn describe_cycle(models: &[Model], waits: &[BTreeSet<usize>], placed: &[bool]) 
         })
         .collect::<Vec<_>>()
         .join("; ")
-}
-
-/// Whether `text` may follow `scd2.` or `affected.` (a declared name).
-pub(super) fn is_logical_name(text: &str) -> bool {
-    is_identifier(text)
 }
 
 #[cfg(test)]
