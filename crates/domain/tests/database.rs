@@ -584,3 +584,136 @@ async fn an_unreachable_database_is_a_transient_error() {
     assert!(error.is_transient(), "{error}");
     assert!(error.to_string().contains("127.0.0.1:1"), "{error}");
 }
+
+/// `warehouse::check` against the catalog each pack's DDL gives: every
+/// embedded pack, and the test pack declaring every kind of warehouse
+/// declaration. The builder runs the same check at cold start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_pack_warehouse_agrees_with_its_catalog() {
+    let postgres = Postgres::start().await.unwrap();
+    let tiny = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/packs/tiny");
+    let mut packs: Vec<Pack> = starlift_domain::pack::names()
+        .into_iter()
+        .map(|name| Pack::embedded(name).unwrap())
+        .collect();
+    packs.push(Pack::from_dir(&tiny).unwrap());
+    for pack in packs {
+        let url = fresh_database(&postgres, &format!("check_{}", pack.name())).await;
+        let mut client = connect(&url).await.unwrap();
+        migrate(&mut client, &ETL).await.unwrap();
+        migrate(&mut client, &pack.oltp).await.unwrap();
+        let catalog = pack.read_catalog(&client).await.unwrap();
+        if let Err(error) = starlift_domain::warehouse::check(&pack, catalog) {
+            panic!("{error}");
+        }
+    }
+}
+
+/// Each generic test kind's SQL runs and returns exactly the failing rows,
+/// with and without a scope (the tiny pack's warehouse, by hand).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generic_tests_return_the_failing_rows() {
+    use starlift_domain::warehouse::{
+        AcceptedValues, Relationship, TestDecl, TestKind, failing_rows_sql,
+    };
+    let postgres = Postgres::start().await.unwrap();
+    let url = fresh_database(&postgres, "dq").await;
+    let client = connect(&url).await.unwrap();
+    let tiny = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/packs/tiny");
+    let pack = Pack::from_dir(&tiny).unwrap();
+    client.batch_execute("CREATE SCHEMA dw").await.unwrap();
+    client
+        .batch_execute(pack.warehouse.migrations[0].sql)
+        .await
+        .unwrap();
+    client
+        .batch_execute(
+            "INSERT INTO dw.dim_customer
+                 (customer_id, version_no, name, city, valid_from, valid_to, is_current)
+             VALUES (1, 1, 'a', 'Oslo', '-infinity', '2024-01-01', false),
+                    (1, 2, 'a', NULL, '2024-01-01', 'infinity', true),
+                    (2, 1, 'b', 'Rome', '2024-01-01', 'infinity', true),
+                    (2, 2, 'b', 'Rome', '2024-02-01', '2024-01-01', true);
+             INSERT INTO dw.fact_order VALUES (10, 1, 5), (11, 99, 6), (12, 3, -1);",
+        )
+        .await
+        .unwrap();
+    let decl = |table: &str, filter: Option<&str>, kind: TestKind| TestDecl {
+        name: None,
+        table: table.into(),
+        filter: filter.map(str::to_string),
+        kind,
+    };
+    let customers = "dw.dim_customer";
+    let cases = [
+        (
+            decl(
+                customers,
+                Some("is_current"),
+                TestKind::Unique(vec!["customer_id".into()]),
+            ),
+            None,
+            1,
+        ),
+        (
+            decl(
+                customers,
+                None,
+                TestKind::Unique(vec!["customer_id".into()]),
+            ),
+            Some("customer_id = 1"),
+            1,
+        ),
+        (
+            decl(
+                customers,
+                None,
+                TestKind::NotNull(vec!["name".into(), "city".into()]),
+            ),
+            None,
+            1,
+        ),
+        (
+            decl(
+                "dw.fact_order",
+                Some("amount > 0"),
+                TestKind::Relationships(Relationship {
+                    column: "customer_key".into(),
+                    to: customers.into(),
+                    field: "customer_key".into(),
+                }),
+            ),
+            Some("(order_id) IN (SELECT 11 UNION SELECT 12)"),
+            1,
+        ),
+        (
+            decl(
+                customers,
+                None,
+                TestKind::AcceptedValues(AcceptedValues {
+                    column: "city".into(),
+                    values: vec!["Oslo".into()],
+                }),
+            ),
+            None,
+            2,
+        ),
+        (
+            decl(
+                customers,
+                None,
+                TestKind::Expression("valid_from < valid_to".into()),
+            ),
+            None,
+            1,
+        ),
+    ];
+    for (test, scope, failing) in cases {
+        let sql = failing_rows_sql(&test, scope);
+        let rows = client
+            .query(&sql, &[])
+            .await
+            .unwrap_or_else(|e| panic!("{sql}\n{e}"));
+        assert_eq!(rows.len(), failing, "{}:\n{sql}", test.check_name());
+    }
+}
