@@ -197,8 +197,7 @@ mod tests {
     fn every_set_lists_every_file() {
         for (set, dir) in [
             (&ETL, "engine/oltp"),
-            (&OLAP, "olap"),
-            (&ANALYTICS, "analytics"),
+            (&OLAP, "engine/olap"),
         ] {
             assert_set_matches_directory(set, &[dir]);
             for m in set.migrations {

@@ -12,7 +12,7 @@ use starlift_domain::catalog::{
 use starlift_domain::config::{DbAuth, DbSettings};
 use starlift_domain::db::{CachedClient, Connector};
 use starlift_domain::migrate::{
-    ANALYTICS, ETL, MigrateError, Migration, MigrationSet, OLAP, migrate,
+    ETL, MigrateError, Migration, MigrationSet, OLAP, migrate,
 };
 use starlift_domain::pack::{Pack, PackError};
 use starlift_sandbox::{Postgres, connect};
@@ -29,7 +29,8 @@ async fn migrations_apply_once_and_are_idempotent() {
     let postgres = Postgres::start().await.unwrap();
     let url = fresh_database(&postgres, "migrate").await;
     let mut client = connect(&url).await.unwrap();
-    let chinook = Pack::embedded("chinook").unwrap().oltp;
+    let pack = Pack::embedded("chinook").unwrap();
+    let chinook = pack.oltp;
     let engine = migrate(&mut client, &ETL).await.unwrap();
     assert_eq!(engine.applied, vec!["0001_etl.sql", "0002_etl_schema.sql"]);
     let tables = migrate(&mut client, &chinook).await.unwrap();
@@ -39,9 +40,11 @@ async fn migrations_apply_once_and_are_idempotent() {
         assert!(again.applied.is_empty(), "{}", set.name);
         assert_eq!(again.already_applied, set.migrations.len(), "{}", set.name);
     }
-    // OLAP and analytics can share the database with OLTP.
-    migrate(&mut client, &OLAP).await.unwrap();
-    migrate(&mut client, &ANALYTICS).await.unwrap();
+    // The OLAP sets (the engine's, the pack's warehouse and analytics) can
+    // share the database with OLTP.
+    for set in [&OLAP, &pack.warehouse, &pack.analytics] {
+        migrate(&mut client, set).await.unwrap();
+    }
     let recorded: i64 = client
         .query_one("SELECT count(*) FROM starlift.schema_migration", &[])
         .await
@@ -52,7 +55,8 @@ async fn migrations_apply_once_and_are_idempotent() {
         ETL.migrations.len()
             + chinook.migrations.len()
             + OLAP.migrations.len()
-            + ANALYTICS.migrations.len()
+            + pack.warehouse.migrations.len()
+            + pack.analytics.migrations.len()
     );
 }
 

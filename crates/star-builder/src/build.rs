@@ -166,9 +166,7 @@ pub(crate) async fn run(
     );
 
     let rows_copied = match mode {
-        Mode::Incremental => {
-            incremental(oltp, &olap, &warehouse, &statements, &batch_ids).await?
-        }
+        Mode::Incremental => incremental(oltp, &olap, &warehouse, &statements, &batch_ids).await?,
         Mode::Full => {
             full(
                 builder,
@@ -248,7 +246,10 @@ async fn prepare_mirror(
     let statements = Statements::load();
     let transaction = olap.transaction().await.map_err(at("begin (mirror DDL)"))?;
     if !try_lock(&transaction, &statements).await? {
-        transaction.rollback().await.map_err(at("rollback (busy)"))?;
+        transaction
+            .rollback()
+            .await
+            .map_err(at("rollback (busy)"))?;
         return Ok(None);
     }
     let state = mirror::inspect(&transaction, warehouse.catalog).await?;
@@ -260,7 +261,10 @@ async fn prepare_mirror(
         ))
         .await
         .map_err(at("the mirror's tables (generated from the catalog)"))?;
-    transaction.commit().await.map_err(at("commit (mirror DDL)"))?;
+    transaction
+        .commit()
+        .await
+        .map_err(at("commit (mirror DDL)"))?;
     Ok(Some(state))
 }
 
@@ -331,7 +335,12 @@ async fn incremental(
     let each_table = |keyed: &str, append: &str| -> Result<String, BuildError> {
         let rendered = tables
             .iter()
-            .map(|t| render(sql(if t.keyed { keyed } else { append })?, &t.values(&batch_list)))
+            .map(|t| {
+                render(
+                    sql(if t.keyed { keyed } else { append })?,
+                    &t.values(&batch_list),
+                )
+            })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rendered.join(";\n"))
     };

@@ -37,6 +37,8 @@ mod plan;
 mod report;
 mod request;
 mod scd2;
+#[cfg(test)]
+mod test_catalog;
 mod warehouse;
 
 use std::time::Instant;

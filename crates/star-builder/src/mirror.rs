@@ -222,7 +222,7 @@ pub(crate) fn replace_table(table: &Table) -> Result<String, TemplateError> {
     let sql = TableSql::new(table);
     Ok(format!(
         "{};\n{}",
-        render(statement(&statements, "drop_table")?, &sql.values(""))?,
+        render(statement(&statements, "drop_table")?, &sql.values(""))?.trim(),
         table_ddl(table)?.join(";\n")
     ))
 }
@@ -253,22 +253,81 @@ fn table_ddl(table: &Table) -> Result<Vec<String>, TemplateError> {
     let mut values = values.to_vec();
     values.push(("comment", &comment));
     out.push(render(statement(&statements, "comment_table")?, &values)?);
-    Ok(out)
+    Ok(out.into_iter().map(|s| s.trim().to_string()).collect())
 }
 
 #[cfg(test)]
 mod tests {
-    use starlift_domain::catalog::fixtures;
+    use starlift_domain::sql::{named_statements, render, statement};
 
     use super::*;
+    use crate::test_catalog::chinook;
 
     #[test]
-    fn mirror_ddl_has_the_key_and_an_index_per_foreign_key() {
-        let catalog = fixtures::shop();
-        let ddl = ddl(&catalog, &[]).unwrap();
-        assert!(ddl.contains("CREATE TABLE IF NOT EXISTS mirror."), "{ddl}");
-        assert!(ddl.contains("PRIMARY KEY ("), "{ddl}");
-        assert!(ddl.contains("CREATE INDEX IF NOT EXISTS"), "{ddl}");
-        assert!(!ddl.contains("DROP TABLE"), "{ddl}");
+    fn the_mirror_has_the_catalog_key_and_an_index_per_foreign_key() {
+        let catalog = chinook();
+        let sql = ddl(&catalog, &[]).unwrap();
+        assert!(
+            sql.contains(
+                "CREATE TABLE IF NOT EXISTS mirror.\"invoice_line\" (\"invoice_line_id\" integer NOT NULL, \
+                 \"invoice_id\" integer NOT NULL, \"track_id\" integer NOT NULL, \"unit_price\" numeric(10,2) NOT NULL, \
+                 \"quantity\" integer NOT NULL, \"load_batch_id\" bigint NOT NULL, PRIMARY KEY (\"invoice_line_id\"))"
+            ),
+            "{sql}"
+        );
+        assert!(
+            sql.contains(
+                "CREATE INDEX IF NOT EXISTS \"invoice_line_invoice_id_idx\" ON mirror.\"invoice_line\" (\"invoice_id\")"
+            ),
+            "{sql}"
+        );
+        // An existing table only gets the indexes it may lack.
+        let present: Vec<String> = catalog.tables.iter().map(|t| t.name.clone()).collect();
+        let again = ddl(&catalog, &present).unwrap();
+        assert!(!again.contains("CREATE TABLE"), "{again}");
+        assert!(again.contains("CREATE INDEX IF NOT EXISTS"), "{again}");
+    }
+
+    #[test]
+    fn a_replaced_table_is_dropped_and_created_again() {
+        let catalog = chinook();
+        let sql = replace_table(catalog.table("invoice").unwrap()).unwrap();
+        assert!(
+            sql.starts_with("DROP TABLE IF EXISTS mirror.\"invoice\";"),
+            "{sql}"
+        );
+        assert!(
+            sql.contains("CREATE TABLE IF NOT EXISTS mirror.\"invoice\""),
+            "{sql}"
+        );
+    }
+
+    #[test]
+    fn upserts_compare_every_column_but_the_key() {
+        let statements = named_statements(include_str!("../../../sql/engine/build/statements.sql"));
+        let catalog = chinook();
+        let table = TableSql::new(catalog.table("playlist_track").unwrap());
+        let upsert = render(
+            statement(&statements, "upsert_mirror").unwrap(),
+            &table.values(""),
+        )
+        .unwrap();
+        assert!(
+            upsert.contains(
+                "ON CONFLICT (\"playlist_id\", \"track_id\") DO UPDATE SET \"load_batch_id\" = EXCLUDED.\"load_batch_id\"\n        \
+                 WHERE ROW(m.\"load_batch_id\") IS DISTINCT FROM ROW(EXCLUDED.\"load_batch_id\")"
+            ),
+            "{upsert}"
+        );
+        assert!(
+            upsert.contains("SELECT 'mirror.playlist_track', count(*)"),
+            "{upsert}"
+        );
+        let out = render(
+            statement(&statements, "copy_out_changed").unwrap(),
+            &table.values("3,5"),
+        )
+        .unwrap();
+        assert!(out.contains("WHERE load_batch_id IN (3,5)"), "{out}");
     }
 }

@@ -83,7 +83,13 @@ mod tests {
     #[test]
     fn a_small_change_set_stays_incremental() {
         let one_percent = choose(&BuildRequest::INCREMENTAL, 22_400, 2_260_000, None);
-        assert_eq!(one_percent, Choice { mode: Mode::Incremental, reason: None });
+        assert_eq!(
+            one_percent,
+            Choice {
+                mode: Mode::Incremental,
+                reason: None
+            }
+        );
         assert_eq!(
             choose(&BuildRequest::INCREMENTAL, 0, 0, None).mode,
             Mode::Incremental

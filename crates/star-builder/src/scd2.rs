@@ -29,11 +29,12 @@ pub(crate) struct Scd2Sql {
 
 impl Scd2Sql {
     pub(crate) fn new(name: &str, declared: &Scd2, catalog: &Catalog) -> Result<Self, BuildError> {
-        let table = catalog
-            .table(&declared.source)
-            .ok_or_else(|| BuildError::Warehouse(format!(
-                "[scd2.{name}] source {:?} is not a table of the pack", declared.source
-            )))?;
+        let table = catalog.table(&declared.source).ok_or_else(|| {
+            BuildError::Warehouse(format!(
+                "[scd2.{name}] source {:?} is not a table of the pack",
+                declared.source
+            ))
+        })?;
         let key: Vec<String> = declared
             .key
             .clone()
@@ -46,7 +47,11 @@ impl Scd2Sql {
                 ))
             })?;
             let not_null = if not_null { " NOT NULL" } else { "" };
-            Ok(format!("{} {}{not_null}", quote_ident(column), ty.sql_type()))
+            Ok(format!(
+                "{} {}{not_null}",
+                quote_ident(column),
+                ty.sql_type()
+            ))
         };
         let list = |columns: &[String], prefix: &str| -> String {
             columns

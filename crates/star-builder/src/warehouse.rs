@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use starlift_domain::catalog::{Catalog, quote_ident, quote_literal};
+use starlift_domain::catalog::{Catalog, quote_ident};
 use starlift_domain::pack::Pack;
 use starlift_domain::warehouse::{self, Model, Name};
 
@@ -129,7 +129,7 @@ impl<'p> Warehouse<'p> {
 
     /// The OLTP tables whose mirror a step reads (a full build runs it once
     /// the reload has committed them).
-    pub(crate) fn mirror_tables(&self, step: &Step) -> Vec<&str> {
+    pub(crate) fn mirror_tables<'s>(&'s self, step: &'s Step<'p>) -> Vec<&'s str> {
         match step {
             Step::Scd2(i) => vec![self.scd2[*i].1.source.as_str()],
             Step::Affected(i) => self.facts[*i].1.source_tables().collect(),
@@ -297,7 +297,10 @@ impl<'p> Warehouse<'p> {
                         "({key}) IN (SELECT {key} FROM {})",
                         changed_relation(&declared.source)
                     )),
-                    format!("rows of the keys in changed.{} (scd2.{name})", declared.source),
+                    format!(
+                        "rows of the keys in changed.{} (scd2.{name})",
+                        declared.source
+                    ),
                 );
             }
         }
@@ -320,18 +323,10 @@ fn position<T>(
     namespace: &str,
     model: &Model,
 ) -> Result<usize, BuildError> {
-    declared
-        .iter()
-        .position(|(n, _)| n == name)
-        .ok_or_else(|| {
-            BuildError::Warehouse(format!(
-                "models/{} reads {namespace}.{name}, which dataset.toml does not declare",
-                model.file.name
-            ))
-        })
-}
-
-/// A string literal for a test's scope or name.
-pub(crate) fn literal(text: &str) -> String {
-    quote_literal(text)
+    declared.iter().position(|(n, _)| n == name).ok_or_else(|| {
+        BuildError::Warehouse(format!(
+            "models/{} reads {namespace}.{name}, which dataset.toml does not declare",
+            model.file.name
+        ))
+    })
 }
