@@ -195,10 +195,7 @@ mod tests {
 
     #[test]
     fn every_set_lists_every_file() {
-        for (set, dir) in [
-            (&ETL, "engine/oltp"),
-            (&OLAP, "engine/olap"),
-        ] {
+        for (set, dir) in [(&ETL, "engine/oltp"), (&OLAP, "engine/olap")] {
             assert_set_matches_directory(set, &[dir]);
             for m in set.migrations {
                 let number: i32 = m.name[..4].parse().unwrap();

@@ -11,9 +11,7 @@ use starlift_domain::catalog::{
 };
 use starlift_domain::config::{DbAuth, DbSettings};
 use starlift_domain::db::{CachedClient, Connector};
-use starlift_domain::migrate::{
-    ETL, MigrateError, Migration, MigrationSet, OLAP, migrate,
-};
+use starlift_domain::migrate::{ETL, MigrateError, Migration, MigrationSet, OLAP, migrate};
 use starlift_domain::pack::{Pack, PackError};
 use starlift_sandbox::{Postgres, connect};
 

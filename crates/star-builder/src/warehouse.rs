@@ -330,3 +330,122 @@ fn position<T>(
         ))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_catalog::chinook;
+
+    fn chinook_warehouse(pack: &Pack) -> Warehouse<'_> {
+        Warehouse::new(pack, chinook().leak()).unwrap()
+    }
+
+    fn names(warehouse: &Warehouse) -> Vec<String> {
+        warehouse
+            .steps
+            .iter()
+            .map(|s| warehouse.step_name(s))
+            .collect()
+    }
+
+    #[test]
+    fn engine_steps_run_just_before_their_first_reader() {
+        let pack = Pack::embedded("chinook").unwrap();
+        let warehouse = chinook_warehouse(&pack);
+        let steps = names(&warehouse);
+        let at = |name: &str| {
+            steps
+                .iter()
+                .position(|s| s == name)
+                .unwrap_or_else(|| panic!("{name} in {steps:?}"))
+        };
+        assert_eq!(at("scd2.customer") + 1, at("models/15_dim_customer.sql"));
+        assert_eq!(
+            at("affected.invoice") + 1,
+            at("models/21_fact_invoice_summary.sql")
+        );
+        assert!(at("models/21_fact_invoice_summary.sql") < at("models/22_fact_sales.sql"));
+        assert_eq!(steps.len(), pack.models.len() + 2, "{steps:?}");
+    }
+
+    #[test]
+    fn a_full_build_reads_the_mirror_where_an_incremental_one_reads_the_change_set() {
+        let pack = Pack::embedded("chinook").unwrap();
+        let warehouse = chinook_warehouse(&pack);
+        let model = warehouse
+            .steps
+            .iter()
+            .find(|s| warehouse.step_name(s) == "models/16_dim_date.sql")
+            .unwrap();
+        let incremental = warehouse
+            .step_sql(model, Mode::Incremental)
+            .unwrap()
+            .unwrap();
+        let full = warehouse.step_sql(model, Mode::Full).unwrap().unwrap();
+        assert!(
+            incremental.contains("FROM \"changed_invoice\""),
+            "{incremental}"
+        );
+        assert!(full.contains("FROM mirror.\"invoice\""), "{full}");
+        assert!(!full.contains("FROM changed"), "{full}");
+        // The affected keys: computed while merging in an incremental build.
+        let affected = warehouse
+            .steps
+            .iter()
+            .find(|s| matches!(s, Step::Affected(_)))
+            .unwrap();
+        assert!(
+            warehouse
+                .step_sql(affected, Mode::Incremental)
+                .unwrap()
+                .is_none()
+        );
+        let every = warehouse.step_sql(affected, Mode::Full).unwrap().unwrap();
+        // invoice's grain column is its key: its rows are every grain key.
+        assert!(every.contains("FROM mirror.\"invoice\" s"), "{every}");
+        assert!(!every.contains("UNION"), "{every}");
+    }
+
+    #[test]
+    fn incremental_tests_cover_what_the_build_wrote() {
+        let pack = Pack::embedded("chinook").unwrap();
+        let warehouse = chinook_warehouse(&pack);
+        let scoped = warehouse.tests(Mode::Incremental, false);
+        let nulls = scoped
+            .iter()
+            .find(|t| t.name == "fact_sales.no_null_keys")
+            .unwrap();
+        assert!(
+            nulls
+                .query
+                .contains("IN (SELECT \"invoice_id\" FROM \"affected_invoice\")"),
+            "{}",
+            nulls.query
+        );
+        assert_eq!(nulls.scope, "rows of affected.invoice");
+        let whole = warehouse.tests(Mode::Full, false);
+        let nulls = whole
+            .iter()
+            .find(|t| t.name == "fact_sales.no_null_keys")
+            .unwrap();
+        assert!(!nulls.query.contains("affected_invoice"), "{}", nulls.query);
+        // A singular test of an incremental build that tests everything reads
+        // every grain key.
+        let dq_full = warehouse.tests(Mode::Incremental, true);
+        let singular = dq_full
+            .iter()
+            .find(|t| t.name == "fact_invoice_summary.total_equals_sum_of_lines")
+            .unwrap();
+        assert!(
+            !singular.query.contains("\"affected_invoice\""),
+            "{}",
+            singular.query
+        );
+        assert_eq!(singular.scope, "whole warehouse");
+        assert_eq!(
+            scoped.len(),
+            pack.manifest.tests.len() + pack.tests.len(),
+            "every test runs"
+        );
+    }
+}
