@@ -42,6 +42,8 @@ async fn real_chinook_views_agree_with_oltp_and_dq_passes_in_two_databases() {
     assert_eq!(changed(&report, "mirror.playlist_track"), 8715);
     assert!(report.rows_changed.len() >= 20, "{:?}", report.rows_changed);
 
+    assert_the_mirror_matches_the_oltp_tables(&h).await;
+
     let compared = assert_analytics_agree_with_oltp(&h, true).await;
     eprintln!("{compared} analytics views agree with chinook.*");
 
@@ -97,6 +99,40 @@ async fn real_chinook_views_agree_with_oltp_and_dq_passes_in_two_databases() {
     let dq = summary["dq"].as_array().expect("dq list");
     assert_eq!(dq.len(), report.dq.len());
     assert!(dq.iter().all(|c| c["passed"] == true), "{dq:#?}");
+}
+
+/// The mirror star-builder generated from the catalog copies the OLTP tables
+/// column for column (names, types, NOT NULL, primary key; no foreign keys:
+/// rows arrive per batch): its binary COPYs and upserts depend on it.
+async fn assert_the_mirror_matches_the_oltp_tables(h: &Harness) {
+    const COLUMNS: &str = "SELECT c.relname::text, string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) \
+         || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END, ', ' ORDER BY a.attnum) \
+         || coalesce(' KEY ' || (SELECT pg_get_constraintdef(k.oid) FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'p'), '') \
+         || ' FKS ' || (SELECT count(*) FROM pg_constraint f WHERE f.conrelid = c.oid AND f.contype = 'f') \
+         FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
+         WHERE c.relnamespace = $1::text::regnamespace AND c.relkind = 'r' GROUP BY c.oid, c.relname ORDER BY 1";
+    let describe = |client: &'static str| async move {
+        let (db, schema) = match client {
+            "oltp" => (&h.oltp, "chinook"),
+            _ => (&h.olap, "mirror"),
+        };
+        db.query(COLUMNS, &[&schema])
+            .await
+            .expect("describe")
+            .iter()
+            .map(|r| (r.get::<_, String>(0), r.get::<_, String>(1)))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let oltp = describe("oltp").await;
+    let mirror = describe("olap").await;
+    assert_eq!(oltp.len(), 11);
+    for (table, definition) in &oltp {
+        let expected = definition.replace(
+            &format!("FKS {}", definition.rsplit(' ').next().unwrap_or("")),
+            "FKS 0",
+        );
+        assert_eq!(mirror.get(table), Some(&expected), "mirror.{table}");
+    }
 }
 
 // ---------------------------------------------------------------------------
