@@ -1,6 +1,6 @@
 //! star-builder: OLTP → OLAP. Copies the rows of the OLTP load batches not
 //! consumed yet into the OLAP `mirror` (binary COPY, streamed), then builds
-//! the `dw` star schema with the set-based SQL of `sql/olap/build/`, runs the
+//! the pack's warehouse with its models (`sql/<pack>/models/`), runs the
 //! data-quality checks and records the build, all in one OLAP transaction.
 //! A full build reloads the mirror on a second connection, table by table,
 //! while that transaction builds the star schema (see `build.rs`).
