@@ -1,6 +1,7 @@
 //! Embeds every pack under `sql/` (a folder with a `dataset.toml`) into the
-//! binaries: its manifest and its numbered OLTP migrations. Adding a pack is
-//! adding a folder; no Rust lists them.
+//! binaries: its manifest, its numbered OLTP, warehouse and analytics
+//! migrations, its models, singular tests and summary query. Adding a pack
+//! (or a file to one) is adding a file; no Rust lists them.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -26,19 +27,45 @@ fn main() {
             .unwrap_or_default();
         let _ = writeln!(
             out,
-            "    EmbeddedPack {{ folder: {name:?}, manifest: include_str!({:?}), oltp: MigrationSet {{ name: {:?}, migrations: &[",
+            "    EmbeddedPack {{ folder: {name:?}, manifest: include_str!({:?}),",
             pack.join("dataset.toml").display().to_string(),
-            format!("pack/{name}")
         );
-        for (file, path) in numbered_sql(&pack.join("oltp")) {
-            let version: i32 = file[..4].parse().unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "        Migration {{ version: {version}, name: {file:?}, sql: include_str!({:?}) }},",
-                path.display().to_string()
+        migration_set(
+            &mut out,
+            "oltp",
+            &format!("pack/{name}"),
+            &pack.join("oltp"),
+        );
+        for set in ["warehouse", "analytics"] {
+            migration_set(
+                &mut out,
+                set,
+                &format!("pack/{name}/{set}"),
+                &pack.join(set),
             );
         }
-        out.push_str("    ] } },\n");
+        for folder in ["models", "tests"] {
+            let _ = writeln!(out, "        {folder}: &[");
+            for (file, path) in sql_files(&pack.join(folder)) {
+                let _ = writeln!(
+                    out,
+                    "            SqlFile {{ name: {file:?}, sql: include_str!({:?}) }},",
+                    path.display().to_string()
+                );
+            }
+            out.push_str("        ],\n");
+        }
+        let summary = pack.join("summary.sql");
+        if summary.is_file() {
+            let _ = writeln!(
+                out,
+                "        summary: Some(include_str!({:?})),",
+                summary.display().to_string()
+            );
+        } else {
+            out.push_str("        summary: None,\n");
+        }
+        out.push_str("    },\n");
     }
     out.push_str("];\n");
     let target = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("packs.rs");
@@ -48,18 +75,38 @@ fn main() {
     }
 }
 
-/// `NNNN_*.sql` files of a folder, by name.
-fn numbered_sql(dir: &Path) -> Vec<(String, PathBuf)> {
+/// `<field>: MigrationSet { name, migrations: &[...] },` from the
+/// `NNNN_*.sql` files of `dir` (none when it is missing).
+fn migration_set(out: &mut String, field: &str, name: &str, dir: &Path) {
+    let _ = writeln!(
+        out,
+        "        {field}: MigrationSet {{ name: {name:?}, migrations: &["
+    );
+    for (file, path) in sql_files(dir) {
+        let numbered = file.len() > 5 && file.as_bytes()[..4].iter().all(u8::is_ascii_digit);
+        if !numbered {
+            continue;
+        }
+        let version: i32 = file[..4].parse().unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "            Migration {{ version: {version}, name: {file:?}, sql: include_str!({:?}) }},",
+            path.display().to_string()
+        );
+    }
+    out.push_str("        ] },\n");
+}
+
+/// The `*.sql` files of a folder, by name (none when it is missing).
+fn sql_files(dir: &Path) -> Vec<(String, PathBuf)> {
     let mut files: Vec<(String, PathBuf)> = std::fs::read_dir(dir)
         .map(|entries| {
             entries
                 .filter_map(Result::ok)
+                .filter(|e| e.path().is_file())
                 .filter_map(|e| {
                     let name = e.file_name().into_string().ok()?;
-                    let numbered = name.len() > 5
-                        && name.as_bytes()[..4].iter().all(u8::is_ascii_digit)
-                        && name.ends_with(".sql");
-                    numbered.then(|| (name, e.path()))
+                    name.ends_with(".sql").then(|| (name, e.path()))
                 })
                 .collect()
         })

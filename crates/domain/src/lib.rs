@@ -1,5 +1,6 @@
-//! starlift's shared core: packs and their table catalogs, CSV validation, S3 key
-//! routing, configuration, database connections and the migrations runner.
+//! starlift's shared core: packs and their table catalogs, warehouse
+//! declarations, CSV validation, S3 key routing, configuration, database
+//! connections and the migrations runner.
 
 pub mod catalog;
 pub mod config;
@@ -11,3 +12,4 @@ pub mod records;
 pub mod routing;
 pub mod sql;
 pub mod validate;
+pub mod warehouse;

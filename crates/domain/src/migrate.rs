@@ -41,22 +41,12 @@ pub static ETL: MigrationSet = MigrationSet {
     ],
 };
 
-/// The OLAP database: mirror, dw and etl schemas.
+/// The OLAP database's engine schemas, `etl` and `mirror` (whose tables the
+/// builder generates from the pack's catalog). Each pack's warehouse and
+/// analytics are sets of their own ([`crate::pack::Pack`]).
 pub static OLAP: MigrationSet = MigrationSet {
-    name: "olap",
-    migrations: &[
-        migration!(1, "olap", "0001_mirror.sql"),
-        migration!(2, "olap", "0002_dw.sql"),
-        migration!(3, "olap", "0003_etl.sql"),
-        migration!(4, "olap", "0004_customer_attr_hash_stable.sql"),
-        migration!(5, "olap", "0005_mirror_index_pending.sql"),
-    ],
-};
-
-/// The analytics views over `dw`; applied after [`OLAP`].
-pub static ANALYTICS: MigrationSet = MigrationSet {
-    name: "analytics",
-    migrations: &[migration!(1, "analytics", "0001_views.sql")],
+    name: "engine/olap",
+    migrations: &[migration!(1, "engine/olap", "0001_engine.sql")],
 };
 
 /// The table recording applied migrations. In its own schema so it works when
@@ -205,11 +195,7 @@ mod tests {
 
     #[test]
     fn every_set_lists_every_file() {
-        for (set, dir) in [
-            (&ETL, "engine/oltp"),
-            (&OLAP, "olap"),
-            (&ANALYTICS, "analytics"),
-        ] {
+        for (set, dir) in [(&ETL, "engine/oltp"), (&OLAP, "engine/olap")] {
             assert_set_matches_directory(set, &[dir]);
             for m in set.migrations {
                 let number: i32 = m.name[..4].parse().unwrap();

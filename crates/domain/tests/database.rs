@@ -11,9 +11,7 @@ use starlift_domain::catalog::{
 };
 use starlift_domain::config::{DbAuth, DbSettings};
 use starlift_domain::db::{CachedClient, Connector};
-use starlift_domain::migrate::{
-    ANALYTICS, ETL, MigrateError, Migration, MigrationSet, OLAP, migrate,
-};
+use starlift_domain::migrate::{ETL, MigrateError, Migration, MigrationSet, OLAP, migrate};
 use starlift_domain::pack::{Pack, PackError};
 use starlift_sandbox::{Postgres, connect};
 
@@ -29,7 +27,8 @@ async fn migrations_apply_once_and_are_idempotent() {
     let postgres = Postgres::start().await.unwrap();
     let url = fresh_database(&postgres, "migrate").await;
     let mut client = connect(&url).await.unwrap();
-    let chinook = Pack::embedded("chinook").unwrap().oltp;
+    let pack = Pack::embedded("chinook").unwrap();
+    let chinook = pack.oltp;
     let engine = migrate(&mut client, &ETL).await.unwrap();
     assert_eq!(engine.applied, vec!["0001_etl.sql", "0002_etl_schema.sql"]);
     let tables = migrate(&mut client, &chinook).await.unwrap();
@@ -39,9 +38,11 @@ async fn migrations_apply_once_and_are_idempotent() {
         assert!(again.applied.is_empty(), "{}", set.name);
         assert_eq!(again.already_applied, set.migrations.len(), "{}", set.name);
     }
-    // OLAP and analytics can share the database with OLTP.
-    migrate(&mut client, &OLAP).await.unwrap();
-    migrate(&mut client, &ANALYTICS).await.unwrap();
+    // The OLAP sets (the engine's, the pack's warehouse and analytics) can
+    // share the database with OLTP.
+    for set in [&OLAP, &pack.warehouse, &pack.analytics] {
+        migrate(&mut client, set).await.unwrap();
+    }
     let recorded: i64 = client
         .query_one("SELECT count(*) FROM starlift.schema_migration", &[])
         .await
@@ -52,7 +53,8 @@ async fn migrations_apply_once_and_are_idempotent() {
         ETL.migrations.len()
             + chinook.migrations.len()
             + OLAP.migrations.len()
-            + ANALYTICS.migrations.len()
+            + pack.warehouse.migrations.len()
+            + pack.analytics.migrations.len()
     );
 }
 
@@ -421,109 +423,6 @@ async fn a_table_without_load_batch_id_is_refused() {
     assert!(error.to_string().contains("nobatch.lax"), "{error}");
 }
 
-/// The OLAP mirror (`sql/olap/0001_mirror.sql`) copies the chinook tables
-/// column for column: star-builder's binary COPY and its upserts are built
-/// from the catalog, so the mirror must agree with the pack's DDL (same
-/// columns, types, nullability and primary keys, `load_batch_id` included;
-/// no foreign keys: rows arrive per batch).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_mirror_matches_the_chinook_pack() {
-    let postgres = Postgres::start().await.unwrap();
-    let url = fresh_database(&postgres, "mirror").await;
-    let mut client = connect(&url).await.unwrap();
-    let pack = Pack::embedded("chinook").unwrap();
-    migrate(&mut client, &ETL).await.unwrap();
-    migrate(&mut client, &pack.oltp).await.unwrap();
-    migrate(&mut client, &OLAP).await.unwrap();
-    let catalog = pack.read_catalog(&client).await.unwrap();
-    for table in &catalog.tables {
-        let oltp = describe(&client, &catalog.schema, &table.name).await;
-        let mirror = describe(&client, "mirror", &table.name).await;
-        assert!(!oltp.columns.is_empty(), "{}", table.name);
-        assert_eq!(
-            mirror.columns, oltp.columns,
-            "columns of mirror.{}",
-            table.name
-        );
-        assert_eq!(
-            mirror.primary_key, table.primary_key,
-            "primary key of mirror.{}",
-            table.name
-        );
-        assert_eq!(
-            oltp.foreign_keys,
-            table.foreign_keys.len() as i64,
-            "{}",
-            table.name
-        );
-        assert_eq!(
-            mirror.foreign_keys, 0,
-            "mirror.{} has no foreign keys",
-            table.name
-        );
-    }
-}
-
-/// A table as the server has it.
-#[derive(Debug)]
-struct Described {
-    /// (name, format_type, NOT NULL), in column order.
-    columns: Vec<(String, String, bool)>,
-    primary_key: Vec<String>,
-    foreign_keys: i64,
-}
-
-async fn describe(client: &tokio_postgres::Client, schema: &str, table: &str) -> Described {
-    let columns = client
-        .query(
-            "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull
-             FROM pg_attribute a
-             JOIN pg_class c ON c.oid = a.attrelid
-             JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped
-             ORDER BY a.attnum",
-            &[&schema, &table],
-        )
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
-        .collect();
-    let primary_key = client
-        .query(
-            "SELECT a.attname::text
-             FROM pg_constraint con
-             JOIN pg_class c ON c.oid = con.conrelid
-             JOIN pg_namespace n ON n.oid = c.relnamespace
-             CROSS JOIN unnest(con.conkey) WITH ORDINALITY AS k(attnum, position)
-             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
-             WHERE n.nspname = $1 AND c.relname = $2 AND con.contype = 'p'
-             ORDER BY k.position",
-            &[&schema, &table],
-        )
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    let foreign_keys = client
-        .query_one(
-            "SELECT count(*) FROM pg_constraint con
-             JOIN pg_class c ON c.oid = con.conrelid
-             JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE n.nspname = $1 AND c.relname = $2 AND con.contype = 'f'",
-            &[&schema, &table],
-        )
-        .await
-        .unwrap()
-        .get(0);
-    Described {
-        columns,
-        primary_key,
-        foreign_keys,
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_broken_cached_connection_is_replaced() {
     let postgres = Postgres::start().await.unwrap();
@@ -583,4 +482,137 @@ async fn an_unreachable_database_is_a_transient_error() {
         .unwrap_err();
     assert!(error.is_transient(), "{error}");
     assert!(error.to_string().contains("127.0.0.1:1"), "{error}");
+}
+
+/// `warehouse::check` against the catalog each pack's DDL gives: every
+/// embedded pack, and the test pack declaring every kind of warehouse
+/// declaration. The builder runs the same check at cold start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_pack_warehouse_agrees_with_its_catalog() {
+    let postgres = Postgres::start().await.unwrap();
+    let tiny = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/packs/tiny");
+    let mut packs: Vec<Pack> = starlift_domain::pack::names()
+        .into_iter()
+        .map(|name| Pack::embedded(name).unwrap())
+        .collect();
+    packs.push(Pack::from_dir(&tiny).unwrap());
+    for pack in packs {
+        let url = fresh_database(&postgres, &format!("check_{}", pack.name())).await;
+        let mut client = connect(&url).await.unwrap();
+        migrate(&mut client, &ETL).await.unwrap();
+        migrate(&mut client, &pack.oltp).await.unwrap();
+        let catalog = pack.read_catalog(&client).await.unwrap();
+        if let Err(error) = starlift_domain::warehouse::check(&pack, catalog) {
+            panic!("{error}");
+        }
+    }
+}
+
+/// Each generic test kind's SQL runs and returns exactly the failing rows,
+/// with and without a scope (the tiny pack's warehouse, by hand).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generic_tests_return_the_failing_rows() {
+    use starlift_domain::warehouse::{
+        AcceptedValues, Relationship, TestDecl, TestKind, failing_rows_sql,
+    };
+    let postgres = Postgres::start().await.unwrap();
+    let url = fresh_database(&postgres, "dq").await;
+    let client = connect(&url).await.unwrap();
+    let tiny = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/packs/tiny");
+    let pack = Pack::from_dir(&tiny).unwrap();
+    client.batch_execute("CREATE SCHEMA dw").await.unwrap();
+    client
+        .batch_execute(pack.warehouse.migrations[0].sql)
+        .await
+        .unwrap();
+    client
+        .batch_execute(
+            "INSERT INTO dw.dim_customer
+                 (customer_id, version_no, name, city, valid_from, valid_to, is_current)
+             VALUES (1, 1, 'a', 'Oslo', '-infinity', '2024-01-01', false),
+                    (1, 2, 'a', NULL, '2024-01-01', 'infinity', true),
+                    (2, 1, 'b', 'Rome', '2024-01-01', 'infinity', true),
+                    (2, 2, 'b', 'Rome', '2024-02-01', '2024-01-01', true);
+             INSERT INTO dw.fact_order VALUES (10, 1, 5), (11, 99, 6), (12, 3, -1);",
+        )
+        .await
+        .unwrap();
+    let decl = |table: &str, filter: Option<&str>, kind: TestKind| TestDecl {
+        name: None,
+        table: table.into(),
+        filter: filter.map(str::to_string),
+        kind,
+    };
+    let customers = "dw.dim_customer";
+    let cases = [
+        (
+            decl(
+                customers,
+                Some("is_current"),
+                TestKind::Unique(vec!["customer_id".into()]),
+            ),
+            None,
+            1,
+        ),
+        (
+            decl(
+                customers,
+                None,
+                TestKind::Unique(vec!["customer_id".into()]),
+            ),
+            Some("customer_id = 1"),
+            1,
+        ),
+        (
+            decl(
+                customers,
+                None,
+                TestKind::NotNull(vec!["name".into(), "city".into()]),
+            ),
+            None,
+            1,
+        ),
+        (
+            decl(
+                "dw.fact_order",
+                Some("amount > 0"),
+                TestKind::Relationships(Relationship {
+                    column: "customer_key".into(),
+                    to: customers.into(),
+                    field: "customer_key".into(),
+                }),
+            ),
+            Some("(order_id) IN (SELECT 11 UNION SELECT 12)"),
+            1,
+        ),
+        (
+            decl(
+                customers,
+                None,
+                TestKind::AcceptedValues(AcceptedValues {
+                    column: "city".into(),
+                    values: vec!["Oslo".into()],
+                }),
+            ),
+            None,
+            2,
+        ),
+        (
+            decl(
+                customers,
+                None,
+                TestKind::Expression("valid_from < valid_to".into()),
+            ),
+            None,
+            1,
+        ),
+    ];
+    for (test, scope, failing) in cases {
+        let sql = failing_rows_sql(&test, scope);
+        let rows = client
+            .query(&sql, &[])
+            .await
+            .unwrap_or_else(|e| panic!("{sql}\n{e}"));
+        assert_eq!(rows.len(), failing, "{}:\n{sql}", test.check_name());
+    }
 }

@@ -1,6 +1,6 @@
 //! star-builder: OLTP → OLAP. Copies the rows of the OLTP load batches not
 //! consumed yet into the OLAP `mirror` (binary COPY, streamed), then builds
-//! the `dw` star schema with the set-based SQL of `sql/olap/build/`, runs the
+//! the pack's warehouse with its models (`sql/<pack>/models/`), runs the
 //! data-quality checks and records the build, all in one OLAP transaction.
 //! A full build reloads the mirror on a second connection, table by table,
 //! while that transaction builds the star schema (see `build.rs`).
@@ -31,24 +31,32 @@
 
 pub mod bootstrap;
 mod build;
+mod grain;
+mod mirror;
+mod plan;
+mod report;
 mod request;
+mod scd2;
+#[cfg(test)]
+mod test_catalog;
+mod warehouse;
 
 use std::time::Instant;
 
 use lambda_runtime::LambdaEvent;
 use serde::Serialize;
-use starlift_domain::catalog::Catalog;
+use starlift_domain::catalog::{Catalog, quote_ident};
 use starlift_domain::config::BuilderConfig;
 use starlift_domain::db::{CachedClient, Connector, DbError};
-use starlift_domain::migrate::{ANALYTICS, MigrateError, OLAP, migrate};
+use starlift_domain::migrate::{MigrateError, OLAP, migrate};
 use starlift_domain::pack::{Pack, PackError};
 use starlift_domain::sql::TemplateError;
 use tokio::sync::OnceCell;
 
-pub use build::{BUILD_LOCK_KEY, BuildReport, BuildStatus, DqResult};
-pub use request::{BuildRequest, EventError, Mode, Request};
-
-const DEMO_SUMMARY_SQL: &str = include_str!("../../../sql/analytics/demo_summary.sql");
+pub use build::BUILD_LOCK_KEY;
+pub use plan::FULL_BUILD_SHARE;
+pub use report::{BuildReport, BuildStatus, DqResult};
+pub use request::{BuildRequest, EventError, Mode, Plan, Request};
 
 /// Everything a container builds once and reuses across invocations.
 #[derive(Debug)]
@@ -112,7 +120,9 @@ pub enum BuildError {
     #[error("bootstrap failed: {0}")]
     Bootstrap(#[from] bootstrap::BootstrapError),
     #[error("the full build's mirror reload ended before it committed mirror.{0}")]
-    ReloadIncomplete(&'static str),
+    ReloadIncomplete(String),
+    #[error("the pack's warehouse cannot be built: {0}")]
+    Warehouse(String),
 }
 
 impl BuildError {
@@ -138,9 +148,19 @@ impl Builder {
         config: BuilderConfig,
         aws: Option<aws_config::SdkConfig>,
     ) -> Result<Self, StartupError> {
+        let pack = Pack::embedded(&config.dataset)?;
+        Self::with_pack(config, aws, pack)
+    }
+
+    /// A builder for `pack` whatever `config.dataset` says (tests and
+    /// experiments with a pack loaded by [`Pack::from_dir`]).
+    pub fn with_pack(
+        config: BuilderConfig,
+        aws: Option<aws_config::SdkConfig>,
+        pack: Pack,
+    ) -> Result<Self, StartupError> {
         let oltp = CachedClient::new(Connector::new(config.oltp.clone(), aws.clone())?);
         let olap = CachedClient::new(Connector::new(config.olap.clone(), aws.clone())?);
-        let pack = Pack::embedded(&config.dataset)?;
         Ok(Self {
             oltp,
             olap,
@@ -152,8 +172,8 @@ impl Builder {
         })
     }
 
-    /// Builds the clients and applies the OLAP and analytics migrations to the
-    /// OLAP database. The OLTP schema belongs to the loader.
+    /// Builds the clients and applies the OLAP migrations (the engine's, then
+    /// the pack's warehouse and analytics) to the OLAP database. The OLTP schema belongs to the loader.
     pub async fn connect(
         config: BuilderConfig,
         aws: Option<aws_config::SdkConfig>,
@@ -171,7 +191,7 @@ impl Builder {
         self.migrated
             .get_or_try_init(|| async {
                 let mut client = self.olap.get().await?;
-                for set in [&OLAP, &ANALYTICS] {
+                for set in [&OLAP, &self.pack.warehouse, &self.pack.analytics] {
                     let report = migrate(&mut client, set).await?;
                     tracing::info!(set = set.name, applied = ?report.applied, already_applied = report.already_applied, "OLAP schema ready");
                 }
@@ -196,7 +216,10 @@ impl Builder {
         self.catalog
             .get_or_try_init(|| async {
                 let client = self.oltp.get().await?;
-                Ok::<_, BuildError>(self.pack.read_catalog(&client).await?)
+                let catalog = self.pack.read_catalog(&client).await?;
+                starlift_domain::warehouse::check(&self.pack, catalog)
+                    .map_err(|e| BuildError::Warehouse(e.to_string()))?;
+                Ok::<_, BuildError>(catalog)
             })
             .await
             .copied()
@@ -296,17 +319,58 @@ pub async fn function_handler(
     }
 }
 
-/// The warehouse summary of `cargo xtask demo`: dw row counts, the latest
-/// build's DQ results and the headline analytics (money as strings with two
-/// decimals), read from the analytics views (`sql/analytics/demo_summary.sql`).
-/// Shape: `{"olap": {"row_counts": {…}}, "dq": […], "analytics": {…}}`.
-pub async fn demo_summary(olap: &tokio_postgres::Client) -> Result<serde_json::Value, BuildError> {
-    let row = olap
-        .query_one(DEMO_SUMMARY_SQL, &[])
+/// The warehouse summary of `cargo xtask demo`: the row counts of every
+/// table the pack's models write, the latest build's test results and the
+/// pack's headline analytics (`sql/<pack>/summary.sql`, null without one).
+/// Shape: `{"olap": {"row_counts": {…}}, "dq": […], "analytics": …}`.
+pub async fn demo_summary(
+    olap: &tokio_postgres::Client,
+    pack: &Pack,
+) -> Result<serde_json::Value, BuildError> {
+    let failed = |step: &str| {
+        let step = step.to_string();
+        move |source| BuildError::Database { step, source }
+    };
+    let mut row_counts = serde_json::Map::new();
+    let mut tables: Vec<&str> = Vec::new();
+    for model in &pack.models {
+        for table in &model.writes {
+            if !tables.contains(&table.as_str()) {
+                tables.push(table);
+            }
+        }
+    }
+    for table in tables {
+        let relation = match table.split_once('.') {
+            Some((schema, name)) => format!("{}.{}", quote_ident(schema), quote_ident(name)),
+            None => quote_ident(table),
+        };
+        let count: i64 = olap
+            .query_one(&format!("SELECT count(*) FROM {relation}"), &[])
+            .await
+            .map_err(failed(&format!("count {table}")))?
+            .get(0);
+        row_counts.insert(table.to_string(), count.into());
+    }
+    let dq: serde_json::Value = olap
+        .query_one(DEMO_DQ_SQL, &[])
         .await
-        .map_err(|source| BuildError::Database {
-            step: "demo_summary.sql".to_string(),
-            source,
-        })?;
-    Ok(row.get(0))
+        .map_err(failed("the latest build's test results"))?
+        .get(0);
+    let analytics: serde_json::Value = match pack.summary {
+        Some(sql) => olap
+            .query_one(sql, &[])
+            .await
+            .map_err(failed(&format!("sql/{}/summary.sql", pack.name())))?
+            .get(0),
+        None => serde_json::Value::Null,
+    };
+    Ok(serde_json::json!({
+        "olap": {"row_counts": row_counts},
+        "dq": dq,
+        "analytics": analytics,
+    }))
 }
+
+/// The latest build's test results as a JSON array.
+const DEMO_DQ_SQL: &str = "SELECT coalesce(json_agg(json_build_object('check', r.check_name, 'passed', r.passed, 'detail', r.detail) ORDER BY r.check_name), '[]') FROM etl.dq_result r WHERE r.build_id = (SELECT max(build_id) FROM etl.build_run)";

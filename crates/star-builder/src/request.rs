@@ -2,6 +2,9 @@
 //!
 //! * `{}` / `null`, `{"mode":"incremental"}`, `{"mode":"full"}`; optionally
 //!   `"dq_full": true` to check the whole warehouse after an incremental build;
+//!   `"plan": "incremental"` to build an incremental request incrementally
+//!   even when its change set is large (by default such a build runs the
+//!   full way: same result, cheaper);
 //! * an EventBridge Scheduler invocation (`"source":"aws.scheduler"`) or a
 //!   CloudWatch / EventBridge scheduled rule (`"detail-type":"Scheduled
 //!   Event"`): an incremental build;
@@ -34,22 +37,42 @@ impl Mode {
     }
 }
 
-/// A build: its mode and whether the data-quality checks cover the whole
-/// warehouse (full builds always do).
+/// Whether the engine may choose how to build an incremental request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Plan {
+    /// A change set that is a large share of the mirror is built the full
+    /// way (the same result, cheaper).
+    #[default]
+    Auto,
+    /// Built the way the mode says.
+    AsRequested,
+}
+
+/// A build: its mode, whether the data-quality checks cover the whole
+/// warehouse (full builds always do) and whether the engine chooses the plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BuildRequest {
     pub mode: Mode,
     pub dq_full: bool,
+    pub plan: Plan,
 }
 
 impl BuildRequest {
     pub const INCREMENTAL: BuildRequest = BuildRequest {
         mode: Mode::Incremental,
         dq_full: false,
+        plan: Plan::Auto,
     };
     pub const FULL: BuildRequest = BuildRequest {
         mode: Mode::Full,
         dq_full: false,
+        plan: Plan::Auto,
+    };
+    /// An incremental build that stays incremental whatever its size.
+    pub const INCREMENTAL_AS_REQUESTED: BuildRequest = BuildRequest {
+        mode: Mode::Incremental,
+        dq_full: false,
+        plan: Plan::AsRequested,
     };
 }
 
@@ -60,7 +83,7 @@ pub enum Request {
     Bootstrap(BootstrapRequest),
 }
 
-const SHAPES: &str = r#"expected {} or {"mode":"incremental"|"full"[,"dq_full":true]}, a scheduled event ("source":"aws.scheduler" or "detail-type":"Scheduled Event"), or {"action":"bootstrap",...}"#;
+const SHAPES: &str = r#"expected {} or {"mode":"incremental"|"full"[,"dq_full":true][,"plan":"auto"|<the mode>]}, a scheduled event ("source":"aws.scheduler" or "detail-type":"Scheduled Event"), or {"action":"bootstrap",...}"#;
 
 /// Why an event was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -108,7 +131,10 @@ impl Request {
             };
         }
 
-        if let Some(key) = object.keys().find(|k| *k != "mode" && *k != "dq_full") {
+        if let Some(key) = object
+            .keys()
+            .find(|k| !["mode", "dq_full", "plan"].contains(&k.as_str()))
+        {
             return Err(reject(format!("unknown field {key:?}")));
         }
         let mode = match object.get("mode") {
@@ -126,7 +152,22 @@ impl Request {
                 )));
             }
         };
-        Ok(Request::Build(BuildRequest { mode, dq_full }))
+        let plan = match object.get("plan") {
+            None | Some(Value::Null) => Plan::Auto,
+            Some(Value::String(s)) if s == "auto" => Plan::Auto,
+            Some(Value::String(s)) if s == mode.as_str() => Plan::AsRequested,
+            Some(other) => {
+                return Err(reject(format!(
+                    "plan must be \"auto\" or the mode ({:?}), not {other}",
+                    mode.as_str()
+                )));
+            }
+        };
+        Ok(Request::Build(BuildRequest {
+            mode,
+            dq_full,
+            plan,
+        }))
     }
 }
 
@@ -156,8 +197,17 @@ mod tests {
             build(json!({"mode": "incremental", "dq_full": true})),
             BuildRequest {
                 mode: Mode::Incremental,
-                dq_full: true
+                dq_full: true,
+                plan: Plan::Auto,
             }
+        );
+        assert_eq!(
+            build(json!({"mode": "incremental", "plan": "incremental"})),
+            BuildRequest::INCREMENTAL_AS_REQUESTED
+        );
+        assert_eq!(
+            build(json!({"mode": "full", "plan": "auto"})),
+            BuildRequest::FULL
         );
     }
 
@@ -204,6 +254,8 @@ mod tests {
             json!({"mode": 1}),
             json!({"mood": "full"}),
             json!({"dq_full": "yes"}),
+            json!({"mode": "incremental", "plan": "full"}),
+            json!({"plan": "cheapest"}),
             json!({"action": "drop"}),
             json!({"source": "aws.s3", "detail-type": "Object Created"}),
             json!({"Records": []}),

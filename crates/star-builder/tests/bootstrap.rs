@@ -21,7 +21,8 @@ use star_builder::bootstrap::{
 };
 use starlift_domain::config::{DbAuth, DbSettings, LoaderConfig, TlsMode};
 use starlift_domain::db::Connector;
-use starlift_domain::migrate::{ANALYTICS, OLAP, migrate};
+use starlift_domain::migrate::{OLAP, migrate};
+use starlift_domain::pack::Pack;
 use starlift_sandbox::{BUCKET, Postgres, S3Server, connect};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio_postgres::Client;
@@ -368,7 +369,11 @@ async fn the_users_can_do_their_jobs_and_nothing_more() {
     migrate(&mut builder_olap, &OLAP)
         .await
         .expect("OLAP migrations as starlift_builder");
-    migrate(&mut builder_olap, &ANALYTICS)
+    let pack = Pack::embedded("chinook").expect("the chinook pack");
+    migrate(&mut builder_olap, &pack.warehouse)
+        .await
+        .expect("the warehouse as starlift_builder");
+    migrate(&mut builder_olap, &pack.analytics)
         .await
         .expect("analytics views as starlift_builder");
     builder_olap
@@ -386,7 +391,10 @@ async fn the_users_can_do_their_jobs_and_nothing_more() {
         .await
         .expect("analyst");
     builder_olap
-        .batch_execute("CREATE TABLE dw.made_later (id int); INSERT INTO dw.made_later VALUES (1)")
+        .batch_execute(
+            "CREATE TABLE dw.made_later (id int); INSERT INTO dw.made_later VALUES (1); \
+             CREATE TABLE mirror.made_later (id int)",
+        )
         .await
         .expect("builder creates in dw");
     let alice = rds
@@ -395,7 +403,7 @@ async fn the_users_can_do_their_jobs_and_nothing_more() {
         .expect("analyst connects");
     for sql in [
         "SELECT count(*) FROM dw.made_later",
-        "SELECT count(*) FROM mirror.artist",
+        "SELECT count(*) FROM mirror.made_later",
         "SELECT count(*) FROM starlift.schema_migration",
     ] {
         alice

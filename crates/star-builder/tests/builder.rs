@@ -25,6 +25,15 @@ async fn real_chinook_views_agree_with_oltp_and_dq_passes_in_two_databases() {
     let report = h.build().await;
     assert_clean(&report);
     assert_eq!(report.mode, Mode::Incremental);
+    // The whole data set is new: the engine built it the full way, and says so.
+    assert_eq!(report.plan, Mode::Full, "{report:?}");
+    assert!(
+        report
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("built the full way")),
+        "{report:?}"
+    );
     assert_eq!(report.batches_consumed, 11, "{report:?}");
     assert_eq!(report.rows_copied["invoice_line"], 2240);
     assert_eq!(changed(&report, "dw.fact_sales"), 2240);
@@ -33,10 +42,14 @@ async fn real_chinook_views_agree_with_oltp_and_dq_passes_in_two_databases() {
     assert_eq!(changed(&report, "mirror.playlist_track"), 8715);
     assert!(report.rows_changed.len() >= 20, "{:?}", report.rows_changed);
 
+    assert_the_mirror_matches_the_oltp_tables(&h).await;
+
     let compared = assert_analytics_agree_with_oltp(&h, true).await;
     eprintln!("{compared} analytics views agree with chinook.*");
 
-    let summary = demo_summary(&h.olap).await.expect("demo summary");
+    let summary = demo_summary(&h.olap, h.builder.pack())
+        .await
+        .expect("demo summary");
     let a = &summary["analytics"];
     assert_eq!(a["total_revenue"], "2328.60", "{summary:#}");
     assert_eq!(
@@ -77,12 +90,49 @@ async fn real_chinook_views_agree_with_oltp_and_dq_passes_in_two_databases() {
         json!({"customer_id": 6, "name": "Helena Holý", "ltv": "49.62"})
     );
     assert_eq!(a["top_customers_by_ltv"].as_array().map(Vec::len), Some(5));
-    assert_eq!(summary["olap"]["row_counts"]["dim_customer"], 59);
-    assert_eq!(summary["olap"]["row_counts"]["fact_sales"], 2240);
-    assert_eq!(summary["olap"]["row_counts"]["fact_invoice_summary"], 412);
+    assert_eq!(summary["olap"]["row_counts"]["dw.dim_customer"], 59);
+    assert_eq!(summary["olap"]["row_counts"]["dw.fact_sales"], 2240);
+    assert_eq!(
+        summary["olap"]["row_counts"]["dw.fact_invoice_summary"],
+        412
+    );
     let dq = summary["dq"].as_array().expect("dq list");
     assert_eq!(dq.len(), report.dq.len());
     assert!(dq.iter().all(|c| c["passed"] == true), "{dq:#?}");
+}
+
+/// The mirror star-builder generated from the catalog copies the OLTP tables
+/// column for column (names, types, NOT NULL, primary key; no foreign keys:
+/// rows arrive per batch): its binary COPYs and upserts depend on it.
+async fn assert_the_mirror_matches_the_oltp_tables(h: &Harness) {
+    const COLUMNS: &str = "SELECT c.relname::text, string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) \
+         || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END, ', ' ORDER BY a.attnum) \
+         || coalesce(' KEY ' || (SELECT pg_get_constraintdef(k.oid) FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'p'), '') \
+         || ' FKS ' || (SELECT count(*) FROM pg_constraint f WHERE f.conrelid = c.oid AND f.contype = 'f') \
+         FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
+         WHERE c.relnamespace = $1::text::regnamespace AND c.relkind = 'r' GROUP BY c.oid, c.relname ORDER BY 1";
+    let describe = |client: &'static str| async move {
+        let (db, schema) = match client {
+            "oltp" => (&h.oltp, "chinook"),
+            _ => (&h.olap, "mirror"),
+        };
+        db.query(COLUMNS, &[&schema])
+            .await
+            .expect("describe")
+            .iter()
+            .map(|r| (r.get::<_, String>(0), r.get::<_, String>(1)))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let oltp = describe("oltp").await;
+    let mirror = describe("olap").await;
+    assert_eq!(oltp.len(), 11);
+    for (table, definition) in &oltp {
+        let expected = definition.replace(
+            &format!("FKS {}", definition.rsplit(' ').next().unwrap_or("")),
+            "FKS 0",
+        );
+        assert_eq!(mirror.get(table), Some(&expected), "mirror.{table}");
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -362,7 +412,7 @@ async fn several_incremental_phases_equal_a_full_rebuild() {
     assert_clean(&full);
     assert_eq!(full.mode, Mode::Full);
     assert!(
-        full.dq.iter().any(|c| c.detail.contains("scope: all")),
+        full.dq.iter().all(|c| c.detail.contains("scope: whole")),
         "a full build checks everything: {:?}",
         full.dq
     );
@@ -463,8 +513,10 @@ async fn two_concurrent_builds_one_runs_the_other_reports_busy() {
     let h = Arc::new(h);
     let other = new_builder(&h.sandbox).await;
 
-    // Hold build A just after it took the advisory lock: it reads
-    // etl.consumed_batch next, which this transaction locks.
+    // Hold build A just after its build transaction took the advisory lock:
+    // it reads etl.consumed_batch next, which this transaction locks. (Its
+    // mirror DDL, committed in a short transaction of its own under the same
+    // lock, is done once the mirror's tables exist.)
     let mut blocker = starlift_sandbox::connect(h.sandbox.olap_url())
         .await
         .expect("connect");
@@ -483,7 +535,8 @@ async fn two_concurrent_builds_one_runs_the_other_reports_busy() {
             .olap
             .query_one(
                 "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted
-                 AND classid::bigint = $1 AND objid::bigint = $2",
+                 AND classid::bigint = $1 AND objid::bigint = $2
+                 AND to_regclass('mirror.invoice_line') IS NOT NULL",
                 &[&(BUILD_LOCK_KEY >> 32), &(BUILD_LOCK_KEY & 0xffff_ffff)],
             )
             .await
@@ -673,20 +726,21 @@ async fn corrupted_fact_lines_fail_their_checks_and_name_the_invoices() {
         assert!(!result.passed, "{check} passed: {result:?}");
         result.detail.clone()
     };
+    // Each detail counts the failing rows and shows them (key columns first).
     let summary = detail("fact_invoice_summary.matches_fact_sales");
     assert!(
-        summary.starts_with("2 lines without their invoice's summary keys")
-            && summary.contains("e.g. invoice 10, 30"),
+        summary.starts_with("2 failing rows, e.g. {\"invoice_id\":10,")
+            && summary.contains("{\"invoice_id\":30,"),
         "{summary}"
     );
     let keys = detail("fact_sales.keys_resolve");
     assert!(
-        keys.contains("track keys 1;") && keys.contains("e.g. invoice 20"),
+        keys.starts_with("1 failing row, e.g. {\"invoice_id\":20,") && keys.contains("track"),
         "{keys}"
     );
     let nulls = detail("fact_sales.no_null_keys");
     assert!(
-        nulls.starts_with("1 lines") && nulls.contains("e.g. invoice 30"),
+        nulls.starts_with("1 failing row, e.g. ") && nulls.contains("\"invoice_id\":30,"),
         "{nulls}"
     );
     // Sums and totals were not touched: those checks still pass.
@@ -729,6 +783,8 @@ async fn leave_a_reload_unfinished(h: &Harness) {
              WHERE i.indrelid IN ('mirror.invoice_line'::regclass, 'mirror.customer'::regclass);
              ALTER TABLE mirror.invoice_line DROP CONSTRAINT invoice_line_pkey;
              DROP INDEX mirror.invoice_line_invoice_id_idx;
+             DROP INDEX mirror.invoice_line_track_id_idx;
+             DROP INDEX mirror.customer_support_rep_id_idx;
              ALTER TABLE mirror.customer DROP CONSTRAINT customer_pkey;
              CREATE UNIQUE INDEX customer_pkey ON mirror.customer (customer_id);",
         )
@@ -737,7 +793,7 @@ async fn leave_a_reload_unfinished(h: &Harness) {
     assert_eq!(
         h.olap_i64("SELECT count(*) FROM etl.mirror_index_pending")
             .await,
-        3
+        5
     );
 }
 
