@@ -14,7 +14,10 @@
 //! with its snapshot, in SQL: each row becomes a jsonb without its identity
 //! columns (the surrogate keys), and a column named like another table's
 //! identity column (a reference to it) holds the referenced row instead,
-//! itself without keys; `EXCEPT ALL` both ways must be empty.
+//! itself without keys; `EXCEPT ALL` both ways must be empty. The
+//! data-quality checks must pass once every phase is in (the builds after
+//! phase 1 again and the full build); in between, a check that compares
+//! rows split across phases (an invoice's total with its lines) may fail.
 //!
 //! Chinook's samples are `data/chinook/`; `CHINOOK_DIR` (the variable the
 //! other tests read the real data set from) points the test elsewhere.
@@ -72,12 +75,11 @@ async fn every_embedded_pack_builds_the_same_incrementally_and_in_full() {
     let mut checked = 0;
     for name in names() {
         let pack = Pack::embedded(name).expect("embedded pack");
-        let models = repo_root().join("sql").join(name).join("models");
-        if !models.is_dir() {
+        if pack.models.is_empty() {
             eprintln!("pack {name}: no models (sql/{name}/models/), nothing to build");
             continue;
         }
-        let outcome = run_phases(pack, &models, &sample_dir(name)).await;
+        let outcome = run_phases(pack, &sample_dir(name)).await;
         outcome.assert_same(name);
         checked += 1;
     }
@@ -88,7 +90,7 @@ async fn every_embedded_pack_builds_the_same_incrementally_and_in_full() {
 async fn the_orders_test_pack_builds_the_same_incrementally_and_in_full() {
     let dir = test_pack_dir("orders");
     let pack = Pack::from_dir(&dir).expect("orders pack");
-    let outcome = run_phases(pack, &dir.join("models"), &test_data_dir("orders")).await;
+    let outcome = run_phases(pack, &test_data_dir("orders")).await;
     outcome.assert_same("orders");
     // Not vacuous: the facts hold every order and line, the customer who
     // moved has three versions (moved, then moved back by the re-delivery).
@@ -113,7 +115,7 @@ async fn a_wrong_grain_declaration_fails_the_phase_test() {
     )
     .expect("copy the wrong manifest");
     let pack = Pack::from_dir(&dir).expect("orders_wrong_grain pack");
-    let outcome = run_phases(pack, &dir.join("models"), &test_data_dir("orders")).await;
+    let outcome = run_phases(pack, &test_data_dir("orders")).await;
     assert!(outcome.dq_failures.is_empty(), "{:#?}", outcome.dq_failures);
     let tables: Vec<&str> = outcome
         .differences
@@ -164,7 +166,8 @@ struct Outcome {
     /// Rows of every compared table after the full build.
     rows: BTreeMap<String, i64>,
     differences: Vec<Difference>,
-    /// Failed data-quality checks, as `build: check: detail`.
+    /// Failed data-quality checks of the builds after every phase is in
+    /// (phase 1 again, full), as `build: check: detail`.
     dq_failures: Vec<String>,
 }
 
@@ -233,9 +236,13 @@ struct Run {
     olap: Client,
     sequencer: AtomicU64,
     dq_failures: Vec<String>,
+    /// Every phase is in: the data is whole again, so must be its checks
+    /// (a file cut by row order may deliver an invoice before its last
+    /// lines, which a check of its total rightly reports in between).
+    settled: bool,
 }
 
-async fn run_phases(pack: Pack, models: &Path, data: &Path) -> Outcome {
+async fn run_phases(pack: Pack, data: &Path) -> Outcome {
     let name = pack.name().to_string();
     let sandbox = Sandbox::start().await.expect("sandbox starts");
     let env = sandbox.env();
@@ -263,6 +270,7 @@ async fn run_phases(pack: Pack, models: &Path, data: &Path) -> Outcome {
         olap,
         sequencer: AtomicU64::new(0x10),
         dq_failures: Vec::new(),
+        settled: false,
     };
 
     let files = split_samples(&pack, run.loader.catalog, data);
@@ -276,6 +284,7 @@ async fn run_phases(pack: Pack, models: &Path, data: &Path) -> Outcome {
     for file in &files {
         run.drop_part(file, 0, "phase-1-again").await;
     }
+    run.settled = true;
     run.build_incremental("phase 1 again").await;
     let oltp = run.sandbox.connect_oltp().await.expect("connect OLTP");
     let pending: i64 = oltp
@@ -285,7 +294,7 @@ async fn run_phases(pack: Pack, models: &Path, data: &Path) -> Outcome {
         .get(0);
     assert_eq!(pending, 0, "pack {name}: rows still wait for their parents");
 
-    let tables = written_tables(models);
+    let tables = written_tables(&pack);
     assert!(!tables.is_empty(), "pack {name}: no model writes a table");
     let shapes = Shapes::read(&run.olap, &tables).await;
     run.olap
@@ -386,8 +395,12 @@ impl Run {
         assert_ne!(report.status, BuildStatus::Busy, "{label}: {report:?}");
         assert!(report.build_id.is_some(), "{label}: {report:?}");
         for check in report.dq.iter().filter(|c| !c.passed) {
-            self.dq_failures
-                .push(format!("{label}: {}: {}", check.check, check.detail));
+            let failure = format!("{label}: {}: {}", check.check, check.detail);
+            if self.settled {
+                self.dq_failures.push(failure);
+            } else {
+                eprintln!("note, part of the data is in: DQ failed: {failure}");
+            }
         }
         report
     }
@@ -502,29 +515,13 @@ fn split(bytes: &[u8], quote: u8, parts: usize) -> Vec<Vec<u8>> {
 // ---------------------------------------------------------------------------
 // The tables the models write and their comparison.
 
-/// The tables the models' `-- writes:` headers name, in order.
-fn written_tables(models: &Path) -> Vec<String> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(models)
-        .unwrap_or_else(|e| panic!("{}: {e}", models.display()))
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
-        .collect();
-    files.sort();
+/// The tables the models write (their `-- writes:` headers), in the order
+/// the models run.
+fn written_tables(pack: &Pack) -> Vec<String> {
     let mut tables: Vec<String> = Vec::new();
-    for file in files {
-        let text = std::fs::read_to_string(&file).expect("read model");
-        for line in text.lines() {
-            let Some(comment) = line.trim().strip_prefix("--") else {
-                break;
-            };
-            let Some(names) = comment.trim().strip_prefix("writes:") else {
-                continue;
-            };
-            for name in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-                if !tables.iter().any(|t| t == name) {
-                    tables.push(name.to_string());
-                }
-            }
+    for table in pack.models.iter().flat_map(|m| &m.writes) {
+        if !tables.contains(table) {
+            tables.push(table.clone());
         }
     }
     tables
@@ -708,13 +705,16 @@ mod tests {
 
     #[test]
     fn the_test_pack_models_write_four_tables() {
+        let pack = Pack::from_dir(&test_pack_dir("orders")).unwrap();
+        let mut tables = written_tables(&pack);
+        tables.sort();
         assert_eq!(
-            written_tables(&test_pack_dir("orders").join("models")),
+            tables,
             vec![
                 "dw.dim_customer",
                 "dw.dim_product",
-                "dw.fact_order_line",
-                "dw.fact_order"
+                "dw.fact_order",
+                "dw.fact_order_line"
             ]
         );
     }

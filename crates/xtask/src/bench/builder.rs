@@ -29,7 +29,7 @@ use futures_util::StreamExt;
 use oltp_loader::events::{PutObject, object_created};
 use oltp_loader::{LoadStatus, Loader, handle_event};
 use serde_json::json;
-use star_builder::{BuildReport, BuildRequest, BuildStatus, Builder, Mode, Plan};
+use star_builder::{BuildReport, BuildRequest, BuildStatus, Builder};
 use starlift_domain::catalog::{Catalog, ColumnType, Table, quote_ident};
 use starlift_domain::config::{BuilderConfig, LoaderConfig};
 use starlift_domain::pack::Pack;
@@ -43,14 +43,6 @@ const INCREMENT_EVERY: i64 = 100;
 
 /// The schema the ceiling script builds into.
 const CEILING_SCHEMA: &str = "ceiling_dw";
-
-/// An incremental build of exactly what was asked (the engine may otherwise
-/// build a large change set the full way).
-const INCREMENTAL: BuildRequest = BuildRequest {
-    mode: Mode::Incremental,
-    dq_full: false,
-    plan: Plan::AsRequested,
-};
 
 pub fn run(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -657,7 +649,7 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
         let before = fact_rows;
         eprintln!("  incremental build…");
         checkpoint(&olap).await?;
-        let (ms, report) = timed_build(&builder, INCREMENTAL).await?;
+        let (ms, report) = timed_build(&builder, BuildRequest::INCREMENTAL_AS_REQUESTED).await?;
         fact_rows = count(&olap, &count_facts).await?;
         let written = report.rows_changed.get(&fact_table).copied().unwrap_or(0);
         if fact_rows <= before || written != fact_rows - before {
