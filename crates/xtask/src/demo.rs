@@ -19,11 +19,13 @@ use oltp_loader::events::{PutObject, object_created};
 use oltp_loader::{LoadSummary, Loader, handle_event};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Value, json};
 use star_builder::{BuildRequest, BuildStatus, Builder};
 use starlift_domain::config::{BuilderConfig, LoaderConfig};
 use starlift_domain::pack::{DEFAULT_DATASET, Pack};
 use starlift_sandbox::Sandbox;
+use tokio_postgres::types::{FromSql, Type};
 
 /// Rows of a list shown in the printed analytics (all of them are in the
 /// summary JSON).
@@ -246,6 +248,7 @@ async fn demo(args: DemoArgs) -> Result<()> {
     });
     // star-builder: row counts of the tables the models write, the latest
     // build's DQ and the pack's summary.sql.
+    let mut analytics = None;
     if builder.is_some() {
         let olap = sandbox.connect_olap().await?;
         let warehouse = star_builder::demo_summary(&olap, &pack)
@@ -254,6 +257,7 @@ async fn demo(args: DemoArgs) -> Result<()> {
         for key in ["olap", "dq", "analytics"] {
             summary[key] = warehouse[key].clone();
         }
+        analytics = summary_in_order(&olap, &pack).await?;
     }
     summary["dataset"] = json!(pack.name());
     if let Some(reason) = &warehouse_skipped {
@@ -262,7 +266,7 @@ async fn demo(args: DemoArgs) -> Result<()> {
 
     print_summary(&summary);
     match &warehouse_skipped {
-        None => print_warehouse(&summary),
+        None => print_warehouse(&summary, analytics),
         Some(reason) => eprintln!("\nwarehouse: skipped: {reason}"),
     }
     if let Some(path) = &args.summary_json {
@@ -321,8 +325,9 @@ fn print_summary(summary: &Value) {
 
 /// star-builder's part of the summary: the row counts of the tables the
 /// pack's models write, the latest build's data quality and the pack's
-/// analytics (`sql/<pack>/summary.sql`), printed whatever its shape.
-fn print_warehouse(summary: &Value) {
+/// analytics (`sql/<pack>/summary.sql`, in its own key order when given),
+/// printed whatever their shape.
+fn print_warehouse(summary: &Value, analytics: Option<Json>) {
     let counts: Vec<(&String, &Value)> = summary["olap"]["row_counts"]
         .as_object()
         .into_iter()
@@ -352,11 +357,135 @@ fn print_warehouse(summary: &Value) {
         ));
     }
     out.push_str("\nanalytics\n");
-    match &summary["analytics"] {
-        Value::Null => out.push_str("  (none: the pack has no summary.sql)\n"),
-        value => render(&mut out, value, 1),
+    let analytics = analytics.unwrap_or_else(|| Json::from(summary["analytics"].clone()));
+    match analytics {
+        Json::Scalar(Value::Null) => out.push_str("  (none: the pack has no summary.sql)\n"),
+        value => render(&mut out, &value, 1),
     }
     eprint!("{out}");
+}
+
+/// The pack's `summary.sql` result as JSON text, so its keys print in the
+/// query's order (a `serde_json::Value` sorts them).
+async fn summary_in_order(olap: &tokio_postgres::Client, pack: &Pack) -> Result<Option<Json>> {
+    let Some(sql) = pack.summary else {
+        return Ok(None);
+    };
+    let text: JsonText = olap
+        .query_one(sql, &[])
+        .await
+        .with_context(|| format!("sql/{}/summary.sql", pack.name()))?
+        .try_get(0)
+        .with_context(|| format!("sql/{}/summary.sql: one json column", pack.name()))?;
+    Ok(Some(serde_json::from_str(&text.0)?))
+}
+
+/// A `json` or `jsonb` column as its text.
+struct JsonText(String);
+
+impl<'a> FromSql<'a> for JsonText {
+    fn from_sql(
+        ty: &Type,
+        raw: &'a [u8],
+    ) -> std::result::Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        // jsonb's binary form is a version byte, then the text.
+        let text = if *ty == Type::JSONB {
+            raw.get(1..).unwrap_or_default()
+        } else {
+            raw
+        };
+        Ok(Self(std::str::from_utf8(text)?.to_string()))
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        *ty == Type::JSON || *ty == Type::JSONB
+    }
+}
+
+/// A JSON value whose objects keep their key order.
+#[derive(Debug, Clone, PartialEq)]
+enum Json {
+    Scalar(Value),
+    List(Vec<Json>),
+    Object(Vec<(String, Json)>),
+}
+
+impl From<Value> for Json {
+    fn from(value: Value) -> Self {
+        match value {
+            Value::Array(items) => Json::List(items.into_iter().map(Json::from).collect()),
+            Value::Object(fields) => Json::Object(
+                fields
+                    .into_iter()
+                    .map(|(key, value)| (key, Json::from(value)))
+                    .collect(),
+            ),
+            scalar => Json::Scalar(scalar),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Json {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        deserializer.deserialize_any(JsonVisitor)
+    }
+}
+
+struct JsonVisitor;
+
+impl<'de> Visitor<'de> for JsonVisitor {
+    type Value = Json;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<Json, E> {
+        Ok(Json::Scalar(Value::Bool(v)))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Json, E> {
+        Ok(Json::Scalar(Value::from(v)))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Json, E> {
+        Ok(Json::Scalar(Value::from(v)))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> std::result::Result<Json, E> {
+        Ok(Json::Scalar(Value::from(v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Json, E> {
+        Ok(Json::Scalar(Value::from(v)))
+    }
+
+    fn visit_unit<E>(self) -> std::result::Result<Json, E> {
+        Ok(Json::Scalar(Value::Null))
+    }
+
+    fn visit_none<E>(self) -> std::result::Result<Json, E> {
+        Ok(Json::Scalar(Value::Null))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Json, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Json::List(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Json, A::Error> {
+        let mut fields: Vec<(String, Json)> = Vec::new();
+        while let Some((key, value)) = map.next_entry::<String, Json>()? {
+            match fields.iter_mut().find(|(k, _)| *k == key) {
+                Some(field) => field.1 = value,
+                None => fields.push((key, value)),
+            }
+        }
+        Ok(Json::Object(fields))
+    }
 }
 
 /// A JSON scalar as text (strings without quotes).
@@ -369,28 +498,28 @@ fn scalar(value: &Value) -> String {
 }
 
 /// Whether a value prints on the line of its key.
-fn is_inline(value: &Value) -> bool {
+fn is_inline(value: &Json) -> bool {
     match value {
-        Value::Object(_) => false,
-        Value::Array(items) => !items.iter().any(Value::is_object),
-        _ => true,
+        Json::Object(_) => false,
+        Json::List(items) => !items.iter().any(|i| matches!(i, Json::Object(_))),
+        Json::Scalar(_) => true,
     }
 }
 
 /// Writes `value` at `depth` (two spaces a level): an object's scalars as
 /// `key: value`, its lists of objects as small tables with the keys as
 /// headers, its nested objects indented under their key.
-fn render(out: &mut String, value: &Value, depth: usize) {
+fn render(out: &mut String, value: &Json, depth: usize) {
     let indent = "  ".repeat(depth);
     match value {
-        Value::Object(fields) => {
+        Json::Object(fields) => {
             for (key, field) in fields {
                 if is_inline(field) {
                     out.push_str(&format!("{indent}{key}: {}\n", inline(field)));
                     continue;
                 }
                 match field {
-                    Value::Array(rows) => {
+                    Json::List(rows) => {
                         let shown = rows.len().min(LIST_ROWS_SHOWN);
                         let note = if shown < rows.len() {
                             format!(" (first {shown} of {})", rows.len())
@@ -407,60 +536,67 @@ fn render(out: &mut String, value: &Value, depth: usize) {
                 }
             }
         }
-        Value::Array(rows) if !is_inline(value) => table(out, rows, depth),
+        Json::List(rows) if !is_inline(value) => table(out, rows, depth),
         other => out.push_str(&format!("{indent}{}\n", inline(other))),
     }
 }
 
-/// A scalar, or a list of scalars joined by commas.
-fn inline(value: &Value) -> String {
+/// A scalar, a list of scalars joined by commas, or compact JSON.
+fn inline(value: &Json) -> String {
     match value {
-        Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(", "),
-        other => scalar(other),
+        Json::Scalar(value) => scalar(value),
+        Json::List(items) => items.iter().map(inline).collect::<Vec<_>>().join(", "),
+        Json::Object(fields) => format!(
+            "{{{}}}",
+            fields
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", inline(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 
 /// Rows (objects; anything else is shown as a `value` column) as an aligned
 /// table: the keys in order of first appearance as headers, numbers (and
 /// numbers written as strings, like money) right-aligned.
-fn table(out: &mut String, rows: &[Value], depth: usize) {
+fn table(out: &mut String, rows: &[Json], depth: usize) {
+    const NULL: Json = Json::Scalar(Value::Null);
     let indent = "  ".repeat(depth);
-    let mut headers: Vec<String> = Vec::new();
+    let mut headers: Vec<&str> = Vec::new();
     for row in rows {
         match row {
-            Value::Object(fields) => {
-                for key in fields.keys() {
-                    if !headers.contains(key) {
-                        headers.push(key.clone());
+            Json::Object(fields) => {
+                for (key, _) in fields {
+                    if !headers.contains(&key.as_str()) {
+                        headers.push(key);
                     }
                 }
             }
             _ => {
-                if !headers.iter().any(|h| h == "value") {
-                    headers.push("value".to_string());
+                if !headers.contains(&"value") {
+                    headers.push("value");
                 }
             }
         }
     }
-    let cell = |row: &Value, header: &str| -> Value {
+    let cell = |row: &'_ Json, header: &str| -> Json {
         match row {
-            Value::Object(fields) => fields.get(header).cloned().unwrap_or(Value::Null),
+            Json::Object(fields) => fields
+                .iter()
+                .find(|(k, _)| k == header)
+                .map_or(NULL, |(_, v)| v.clone()),
             other if header == "value" => other.clone(),
-            _ => Value::Null,
+            _ => NULL,
         }
-    };
-    let text = |value: &Value| match value {
-        Value::Object(_) => value.to_string(),
-        other => inline(other),
     };
     let numeric: Vec<bool> = headers
         .iter()
         .map(|h| {
-            rows.iter().all(|row| {
-                let value = cell(row, h);
-                value.is_number()
-                    || value.is_null()
-                    || value.as_str().is_some_and(|s| s.parse::<f64>().is_ok())
+            rows.iter().all(|row| match cell(row, h) {
+                Json::Scalar(Value::Number(_) | Value::Null) => true,
+                Json::Scalar(Value::String(s)) => s.parse::<f64>().is_ok(),
+                _ => false,
             })
         })
         .collect();
@@ -468,7 +604,7 @@ fn table(out: &mut String, rows: &[Value], depth: usize) {
         .iter()
         .map(|h| {
             rows.iter()
-                .map(|row| text(&cell(row, h)).chars().count())
+                .map(|row| inline(&cell(row, h)).chars().count())
                 .chain([h.chars().count()])
                 .max()
                 .unwrap_or(0)
@@ -489,9 +625,11 @@ fn table(out: &mut String, rows: &[Value], depth: usize) {
             .collect();
         format!("{indent}{}\n", padded.join("  ").trim_end())
     };
-    out.push_str(&line(headers.clone()));
+    out.push_str(&line(headers.iter().map(|h| h.to_string()).collect()));
     for row in rows {
-        out.push_str(&line(headers.iter().map(|h| text(&cell(row, h))).collect()));
+        out.push_str(&line(
+            headers.iter().map(|h| inline(&cell(row, h))).collect(),
+        ));
     }
 }
 
@@ -499,44 +637,57 @@ fn table(out: &mut String, rows: &[Value], depth: usize) {
 mod tests {
     use super::*;
 
+    /// Parses like the demo does: keys in the text's order.
+    fn ordered(text: &str) -> Json {
+        serde_json::from_str(text).unwrap()
+    }
+
     #[test]
     fn analytics_print_whatever_their_shape() {
-        let analytics = json!({
-            "total_revenue": "2328.60",
-            "customer_count": 59,
-            "years": [2021, 2022],
-            "revenue_by_country": [
-                {"country": "USA", "revenue": "523.06", "invoices": 91},
-                {"country": "Czech Republic", "revenue": "90.24", "invoices": 14}
-            ],
-            "by_region": {"europe": {"share": 0.5}, "top": [{"name": "Ann", "n": 3}]}
-        });
+        let analytics = ordered(
+            r#"{
+                "total_revenue": "2328.60",
+                "customer_count": 59,
+                "years": [2021, 2022],
+                "revenue_by_country": [
+                    {"country": "USA", "revenue": "523.06", "invoices": 91},
+                    {"country": "Czech Republic", "revenue": "90.24", "invoices": 14}
+                ],
+                "by_region": {"europe": {"share": 0.5}, "top": [{"name": "Ann", "n": 3}]},
+                "nothing": null
+            }"#,
+        );
         let mut out = String::new();
         render(&mut out, &analytics, 1);
-        // Keys come in serde_json's order (sorted).
         assert_eq!(
             out,
-            "  by_region\n\
+            "  total_revenue: 2328.60\n\
+             \x20 customer_count: 59\n\
+             \x20 years: 2021, 2022\n\
+             \x20 revenue_by_country\n\
+             \x20   country         revenue  invoices\n\
+             \x20   USA              523.06        91\n\
+             \x20   Czech Republic    90.24        14\n\
+             \x20 by_region\n\
              \x20   europe\n\
              \x20     share: 0.5\n\
              \x20   top\n\
-             \x20     n  name\n\
-             \x20     3  Ann\n\
-             \x20 customer_count: 59\n\
-             \x20 revenue_by_country\n\
-             \x20   country         invoices  revenue\n\
-             \x20   USA                   91   523.06\n\
-             \x20   Czech Republic        14    90.24\n\
-             \x20 total_revenue: 2328.60\n\
-             \x20 years: 2021, 2022\n"
+             \x20     name  n\n\
+             \x20     Ann   3\n\
+             \x20 nothing: \n"
         );
+        // Without the text, a Value's (sorted) order.
+        let sorted = Json::from(serde_json::json!({"b": 1, "a": [{"y": 1, "x": "s"}]}));
+        let mut out = String::new();
+        render(&mut out, &sorted, 0);
+        assert_eq!(out, "a\n  x  y\n  s  1\nb: 1\n");
     }
 
     #[test]
     fn long_lists_show_their_first_rows() {
         let rows: Vec<Value> = (0..25).map(|i| json!({"i": i})).collect();
         let mut out = String::new();
-        render(&mut out, &json!({ "list": rows }), 0);
+        render(&mut out, &Json::from(json!({ "list": rows })), 0);
         assert!(out.starts_with("list (first 10 of 25)\n"), "{out}");
         assert_eq!(out.lines().count(), 12, "{out}");
     }
