@@ -625,6 +625,7 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
     std::fs::create_dir_all(&increment_dir)?;
     let mut incremental_samples = Vec::new();
     let mut first_increment = None;
+    let mut current_rows = fact_rows;
     for run in 1..=args.runs.max(1) {
         eprintln!(
             "increment {run}: adding 1% new {} keys ({}) through the loader…",
@@ -646,15 +647,15 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
                 &mut sequencer,
             )
             .await?;
-        let before = fact_rows;
+        let before = current_rows;
         eprintln!("  incremental build…");
         checkpoint(&olap).await?;
         let (ms, report) = timed_build(&builder, BuildRequest::INCREMENTAL_AS_REQUESTED).await?;
-        fact_rows = count(&olap, &count_facts).await?;
+        current_rows = count(&olap, &count_facts).await?;
         let written = report.rows_changed.get(&fact_table).copied().unwrap_or(0);
-        if fact_rows <= before || written != fact_rows - before {
+        if current_rows <= before || written != current_rows - before {
             bail!(
-                "the incremental build wrote {written} rows of {fact_table}, which grew from {before} to {fact_rows} rows"
+                "the incremental build wrote {written} rows of {fact_table}, which grew from {before} to {current_rows} rows"
             );
         }
         eprintln!("  {ms:.0} ms");
@@ -694,47 +695,64 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
         .map(|(table, n)| format!("+{n} {table}"))
         .collect::<Vec<_>>()
         .join(", ");
+    // (label, value, target) rows; the label column fits the longest.
+    let mut rows: Vec<(String, String, String)> = vec![
+        (String::new(), "ms".into(), String::new()),
+        (
+            "full build ({\"mode\":\"full\"})".into(),
+            format!("{full_ms:.0}"),
+            String::new(),
+        ),
+        (
+            format!("incremental build ({added})"),
+            format!("{incremental_ms:.0}"),
+            String::new(),
+        ),
+        match ceiling_ms {
+            Some(ms) => (
+                "ceiling (INSERT … SELECT in one database)".into(),
+                format!("{ms:.0}"),
+                String::new(),
+            ),
+            None => (
+                format!("ceiling (no sql/{}/bench/ceiling.sql)", pack.name()),
+                "-".into(),
+                String::new(),
+            ),
+        },
+        (
+            "incremental / full".into(),
+            format!("{incremental_ratio:.3}"),
+            format!("target <= 0.05  {}", mark(incremental_ratio <= 0.05)),
+        ),
+        match full_ratio {
+            Some(ratio) => (
+                "full / ceiling".into(),
+                format!("{ratio:.2}"),
+                format!("target <= 1.5   {}", mark(ratio <= 1.5)),
+            ),
+            None => (
+                "full / ceiling".into(),
+                "-".into(),
+                "skipped: the pack has no bench/ceiling.sql".into(),
+            ),
+        },
+    ];
+    let width = rows
+        .iter()
+        .map(|(label, _, _)| label.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(44);
     let mut report = format!(
-        "\nstar-builder benchmark, {} scale {} ({fact_rows} rows in {fact_table})\n\
-         \x20 {:<44} {:>10}\n\
-         \x20 {:<44} {:>10.0}\n\
-         \x20 {:<44} {:>10.0}\n",
+        "\nstar-builder benchmark, {} scale {} ({fact_rows} rows in {fact_table})\n",
         pack.name(),
-        args.scale,
-        "",
-        "ms",
-        "full build ({\"mode\":\"full\"})",
-        full_ms,
-        format!("incremental build ({added})"),
-        incremental_ms,
+        args.scale
     );
-    match (ceiling_ms, &ceiling) {
-        (Some(ceiling_ms), Some(_)) => report.push_str(&format!(
-            "\x20 {:<44} {:>10.0}\n",
-            "ceiling (INSERT … SELECT in one database)", ceiling_ms
-        )),
-        _ => report.push_str(&format!(
-            "\x20 {:<44} {:>10}\n",
-            "ceiling (no sql/<pack>/bench/ceiling.sql)", "-"
-        )),
-    }
-    report.push_str(&format!(
-        "\x20 {:<44} {:>10.3}   target <= 0.05  {}\n",
-        "incremental / full",
-        incremental_ratio,
-        mark(incremental_ratio <= 0.05)
-    ));
-    match full_ratio {
-        Some(ratio) => report.push_str(&format!(
-            "\x20 {:<44} {:>10.2}   target <= 1.5   {}\n",
-            "full / ceiling",
-            ratio,
-            mark(ratio <= 1.5)
-        )),
-        None => report.push_str(&format!(
-            "\x20 {:<44} {:>10}   skipped: the pack has no bench/ceiling.sql\n",
-            "full / ceiling", "-"
-        )),
+    for (label, value, target) in rows.drain(..) {
+        let line = format!("  {label:<width$} {value:>10}   {target}");
+        report.push_str(line.trim_end());
+        report.push('\n');
     }
     report.push_str(&format!("written to {}", path.display()));
     eprintln!("{report}");
