@@ -43,8 +43,8 @@ test-rust: ## the Rust test suite (real PostgreSQL and S3 server, started by the
 
 test: deps lint test-rust tf-check ## installs what is missing, then lint + the whole test suite + the offline Terraform checks
 
-data: ## regenerate the committed scale-1 Chinook sample set in data/chinook/
-	$(CARGO) xtask generate --scale $(SCALE) --seed 42 --out data/chinook
+data: ## regenerate the committed scale-1 sample set in data/<DATASET>/ (DATASET=chinook by default, or classicmodels)
+	$(CARGO) xtask generate --dataset $(DATASET) --scale $(SCALE) --seed 42 --out data/$(DATASET)
 
 demo: system-deps ## installs what is missing, then runs the pipeline on data/<DATASET>/ (DATASET=chinook by default) in the local sandbox; summary in target/demo/summary.json
 	$(CARGO) xtask demo --dataset $(DATASET) --summary-json target/demo/summary.json

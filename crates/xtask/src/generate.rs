@@ -1,6 +1,8 @@
-//! `cargo xtask generate`: a Chinook-shaped CSV data set of any size.
+//! `cargo xtask generate`: a synthetic CSV data set of any size, for one of
+//! two packs (`--dataset`): Chinook (the default, below) or classicmodels
+//! (the classic-cars retailer as a MySQL tool exports it: [`classic`]).
 //!
-//! The eleven files use the official layout (names, headers and column order
+//! Chinook's eleven files use the official layout (names, headers and column order
 //! from [`chinook`], the generator's own description of the Chinook files,
 //! checked against the pack's DDL by a test; CRLF, quoting only when needed,
 //! empty = NULL). Scale 1 is about the size of the real data set; scale N multiplies
@@ -17,6 +19,9 @@
 //! ChaCha8 stream, so the files are byte-identical across runs.
 
 pub mod chinook;
+mod classic;
+pub mod classicmodels;
+mod export;
 mod music;
 mod people;
 mod sales;
@@ -28,7 +33,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use clap::Args;
+use clap::{Args, ValueEnum};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -37,16 +42,35 @@ use writer::FileSummary;
 /// Largest accepted scale: keeps every id inside PostgreSQL `integer`.
 const MAX_SCALE: u32 = 100_000;
 
+/// The data sets `generate` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Dataset {
+    /// The 11 files of the official Chinook CSV export.
+    Chinook,
+    /// The 8 tables of MySQL's classicmodels sample, as a MySQL tool exports them.
+    Classicmodels,
+}
+
+/// `cargo xtask generate`: the data set, then the options every data set has.
+#[derive(Debug, Args)]
+pub struct GenerateCommand {
+    /// The data set to generate.
+    #[arg(long, value_enum, default_value_t = Dataset::Chinook)]
+    pub dataset: Dataset,
+    #[command(flatten)]
+    pub args: GenerateArgs,
+}
+
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
-    /// Size multiplier: 1 ≈ the real Chinook data set (2240 invoice lines),
-    /// 1000 ≈ 2.24 million invoice lines.
+    /// Size multiplier: 1 ≈ the real data set (Chinook: 2240 invoice lines,
+    /// classicmodels: ~3000 order lines), 1000 ≈ a thousand times that.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_SCALE)))]
     pub scale: u32,
     /// Random seed; the same scale and seed give byte-identical files.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
-    /// Output directory (created if missing); the 11 CSV files are replaced.
+    /// Output directory (created if missing); the data set's CSV files are replaced.
     #[arg(long)]
     pub out: PathBuf,
     /// No progress bar.
@@ -149,25 +173,21 @@ fn expand<R: Rng>(template: &str, rng: &mut R) -> String {
         .collect()
 }
 
+/// Generates the Chinook data set.
 pub fn run(args: &GenerateArgs) -> Result<()> {
+    run_dataset(Dataset::Chinook, args)
+}
+
+/// Generates `dataset` into `args.out` and prints what each file holds.
+pub fn run_dataset(dataset: Dataset, args: &GenerateArgs) -> Result<()> {
     let started = Instant::now();
-    let sizes = Sizes::for_scale(args.scale);
     let dir = args.out.as_path();
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let seed = args.seed;
-
-    let mut files: Vec<FileSummary> = Vec::with_capacity(11);
-    files.push(music::write_genres(dir)?);
-    files.push(music::write_media_types(dir)?);
-    files.push(music::write_artists(dir, seed, &sizes)?);
-    let (tracks, album_file, track_file) = music::write_albums_and_tracks(dir, seed, &sizes)?;
-    files.extend([album_file, track_file]);
-    let (playlist_file, playlist_track_file) = music::write_playlists(dir, seed, &sizes, &tracks)?;
-    files.extend([playlist_file, playlist_track_file]);
-    files.push(people::write_employees(dir, seed, &sizes)?);
-    files.push(people::write_customers(dir, seed, &sizes)?);
-    let (invoice_file, line_file) = sales::write_sales(dir, seed, &sizes, &tracks, !args.quiet)?;
-    files.extend([invoice_file, line_file]);
+    let files = match dataset {
+        Dataset::Chinook => write_chinook(dir, seed, args.scale, !args.quiet)?,
+        Dataset::Classicmodels => classic::write_all(dir, seed, args.scale, !args.quiet)?,
+    };
 
     let mut out = std::io::stdout().lock();
     for file in &files {
@@ -179,12 +199,38 @@ pub fn run(args: &GenerateArgs) -> Result<()> {
     }
     writeln!(
         out,
-        "generated scale {} (seed {seed}) into {} in {:.1} s",
+        "generated {} scale {} (seed {seed}) into {} in {:.1} s",
+        dataset
+            .to_possible_value()
+            .map_or_else(String::new, |v| v.get_name().to_string()),
         args.scale,
         dir.display(),
         started.elapsed().as_secs_f64()
     )?;
     Ok(())
+}
+
+/// Writes Chinook's eleven files into `dir`.
+fn write_chinook(
+    dir: &std::path::Path,
+    seed: u64,
+    scale: u32,
+    show_progress: bool,
+) -> Result<Vec<FileSummary>> {
+    let sizes = Sizes::for_scale(scale);
+    let mut files: Vec<FileSummary> = Vec::with_capacity(11);
+    files.push(music::write_genres(dir)?);
+    files.push(music::write_media_types(dir)?);
+    files.push(music::write_artists(dir, seed, &sizes)?);
+    let (tracks, album_file, track_file) = music::write_albums_and_tracks(dir, seed, &sizes)?;
+    files.extend([album_file, track_file]);
+    let (playlist_file, playlist_track_file) = music::write_playlists(dir, seed, &sizes, &tracks)?;
+    files.extend([playlist_file, playlist_track_file]);
+    files.push(people::write_employees(dir, seed, &sizes)?);
+    files.push(people::write_customers(dir, seed, &sizes)?);
+    let (invoice_file, line_file) = sales::write_sales(dir, seed, &sizes, &tracks, show_progress)?;
+    files.extend([invoice_file, line_file]);
+    Ok(files)
 }
 
 #[cfg(test)]

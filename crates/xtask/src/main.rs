@@ -18,8 +18,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Generate a Chinook-shaped CSV data set (the 11 official files) of any size.
-    Generate(generate::GenerateArgs),
+    /// Generate a synthetic CSV data set of any size: Chinook (default) or classicmodels.
+    Generate(generate::GenerateCommand),
     /// Run the whole pipeline on the local sandbox with the CSVs of --data (default data/).
     Demo(demo::DemoArgs),
     /// Benchmarks at scale 1000 (use a release build: `make bench`).
@@ -31,7 +31,7 @@ enum Command {
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
-        Command::Generate(args) => generate::run(&args),
+        Command::Generate(command) => generate::run_dataset(command.dataset, &command.args),
         Command::Bench(args) => {
             init_tracing();
             bench::run(args)

@@ -84,7 +84,7 @@ fn mail_name(name: &str) -> String {
         .collect()
 }
 
-fn street_address<R: Rng>(rng: &mut R, style: AddressStyle, streets: &[&str]) -> String {
+pub(super) fn street_address<R: Rng>(rng: &mut R, style: AddressStyle, streets: &[&str]) -> String {
     let street = choose(rng, streets);
     let mut address = match style {
         AddressStyle::NumberStreet => format!("{} {street}", rng.random_range(1..=9999)),

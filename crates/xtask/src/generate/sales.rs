@@ -100,16 +100,17 @@ impl CustomerPool {
     }
 }
 
-fn progress_bar(total: u64, visible: bool) -> ProgressBar {
+/// A progress bar on stderr if it is a terminal and `visible`, else hidden.
+pub(super) fn progress_bar(label: &str, total: u64, visible: bool) -> ProgressBar {
     let target = if visible && std::io::stderr().is_terminal() {
         ProgressDrawTarget::stderr()
     } else {
         ProgressDrawTarget::hidden()
     };
     let bar = ProgressBar::with_draw_target(Some(total), target);
-    if let Ok(style) = ProgressStyle::with_template(
-        "invoices {bar:40.cyan/blue} {human_pos}/{human_len} [{elapsed}, eta {eta}]",
-    ) {
+    if let Ok(style) = ProgressStyle::with_template(&format!(
+        "{label} {{bar:40.cyan/blue}} {{human_pos}}/{{human_len}} [{{elapsed}}, eta {{eta}}]"
+    )) {
         bar.set_style(style);
     }
     bar
@@ -165,7 +166,7 @@ pub fn write_sales(
     )?;
 
     let mut rng = rng_for(seed, Stream::Sales);
-    let bar = progress_bar(sizes.invoices.into(), show_progress);
+    let bar = progress_bar("invoices", sizes.invoices.into(), show_progress);
     // The lines of the current invoice: (track id, unit price, quantity).
     let mut current: Vec<(u32, Decimal, u32)> = Vec::with_capacity(16);
     let mut line_id: i64 = 0;

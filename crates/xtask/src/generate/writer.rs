@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use super::chinook::{self, Table};
 use anyhow::{Context, Result, bail, ensure};
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 
 /// One field value; formatted the way the real Chinook files are.
@@ -26,6 +26,8 @@ pub enum Value<'a> {
     Money(Decimal),
     /// Written as `YYYY-MM-DD HH:MM:SS`.
     Timestamp(NaiveDateTime),
+    /// Written as `YYYY-MM-DD`.
+    Date(NaiveDate),
 }
 
 impl Value<'_> {
@@ -144,6 +146,7 @@ impl TableWriter {
             Value::Int(n) => write!(scratch, "{n}")?,
             Value::Money(amount) => write!(scratch, "{amount:.2}")?,
             Value::Timestamp(ts) => write!(scratch, "{}", ts.format("%Y-%m-%d %H:%M:%S"))?,
+            Value::Date(date) => write!(scratch, "{}", date.format("%Y-%m-%d"))?,
         }
         self.csv.write_field(scratch.as_bytes())?;
         Ok(())
