@@ -233,7 +233,13 @@ fn table_ddl(table: &Table) -> Result<Vec<String>, TemplateError> {
     let sql = TableSql::new(table);
     let values = sql.values("");
     let mut out = vec![render(statement(&statements, "create_table")?, &values)?];
-    for key in &table.foreign_keys {
+    // The primary key's index already serves a foreign key that leads it.
+    let led_by_key = |columns: &[String]| table.primary_key.starts_with(columns);
+    for key in table
+        .foreign_keys
+        .iter()
+        .filter(|k| !led_by_key(&k.columns))
+    {
         let index = quote_ident(&format!("{}_{}_idx", table.name, key.columns.join("_")));
         let columns = key
             .columns
@@ -286,6 +292,10 @@ mod tests {
         let again = ddl(&catalog, &present).unwrap();
         assert!(!again.contains("CREATE TABLE"), "{again}");
         assert!(again.contains("CREATE INDEX IF NOT EXISTS"), "{again}");
+        // playlist_track's key (playlist_id, track_id) serves the first
+        // foreign key; the second gets an index.
+        assert!(!sql.contains("\"playlist_track_playlist_id_idx\""), "{sql}");
+        assert!(sql.contains("\"playlist_track_track_id_idx\""), "{sql}");
     }
 
     #[test]
