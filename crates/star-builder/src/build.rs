@@ -253,10 +253,13 @@ async fn prepare_mirror(
         return Ok(None);
     }
     let state = mirror::inspect(&transaction, warehouse.catalog).await?;
+    for (_, dimension) in &warehouse.scd2 {
+        dimension.check_history(&state.columns)?;
+    }
     transaction
         .batch_execute(&format!(
             "{};\n{}",
-            mirror::ddl(warehouse.catalog, &state.present)?,
+            mirror::ddl(warehouse.catalog, &state)?,
             history_ddl(warehouse)?
         ))
         .await
@@ -453,14 +456,16 @@ async fn full(
     stale: &[String],
 ) -> Result<BTreeMap<String, u64>, BuildError> {
     let written = warehouse.written_tables();
-    let tables = relation_list(&written);
-    let bulk = text_array(&warehouse.bulk_tables());
-    olap.batch_execute(&render(
-        statements.full("reset")?,
-        &[("tables", &tables), ("bulk_tables", &bulk)],
-    )?)
-    .await
-    .map_err(at("empty the warehouse"))?;
+    if !written.is_empty() {
+        let tables = relation_list(&written);
+        let bulk = text_array(&warehouse.bulk_tables());
+        olap.batch_execute(&render(
+            statements.full("reset")?,
+            &[("tables", &tables), ("bulk_tables", &bulk)],
+        )?)
+        .await
+        .map_err(at("empty the warehouse"))?;
+    }
     let mut reload = builder.olap.connector().connect().await?;
     reload
         .batch_execute(statements.reload("settings")?)
@@ -519,9 +524,10 @@ async fn finish(
     mode: Mode,
     dq_full: bool,
 ) -> Result<(), BuildError> {
-    if mode == Mode::Full {
+    let written = warehouse.written_tables();
+    if mode == Mode::Full && !written.is_empty() {
         let started = Instant::now();
-        let tables = relation_list(&warehouse.written_tables());
+        let tables = relation_list(&written);
         olap.batch_execute(&format!(
             "{};\n{}",
             statements.full("restore_indexes")?,

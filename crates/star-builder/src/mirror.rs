@@ -132,6 +132,9 @@ impl TableSql {
 pub(crate) struct MirrorState {
     /// The catalog tables the mirror has.
     pub(crate) present: Vec<String>,
+    /// Every table of the mirror schema and its column names (the SCD2
+    /// history tables included).
+    pub(crate) columns: BTreeMap<String, Vec<String>>,
     /// Tables whose columns differ from the catalog: a full build replaces
     /// them; an incremental build cannot use them.
     pub(crate) stale: Vec<String>,
@@ -194,19 +197,33 @@ pub(crate) async fn inspect(
             stale.push(table.name.clone());
         }
     }
+    let columns = present
+        .iter()
+        .map(|(table, columns)| {
+            (
+                table.clone(),
+                columns.iter().map(|(name, _, _)| name.clone()).collect(),
+            )
+        })
+        .collect();
     Ok(MirrorState {
         present: found,
+        columns,
         stale,
     })
 }
 
-/// The DDL that gives the mirror every table of the catalog (those not in
-/// `present`), with its foreign-key indexes and comment; idempotent.
-pub(crate) fn ddl(catalog: &Catalog, present: &[String]) -> Result<String, TemplateError> {
+/// The DDL that gives the mirror every table of the catalog it lacks, with
+/// its foreign-key indexes and comment, and the indexes a present table may
+/// lack (idempotent). A stale table is left for a full build's reload.
+pub(crate) fn ddl(catalog: &Catalog, state: &MirrorState) -> Result<String, TemplateError> {
     let mut out = Vec::new();
     for table in &catalog.tables {
+        if state.stale.contains(&table.name) {
+            continue;
+        }
         let sql = table_ddl(table)?;
-        if present.contains(&table.name) {
+        if state.present.contains(&table.name) {
             // Only indexes a new foreign key may need.
             out.extend(sql.into_iter().filter(|s| s.starts_with("CREATE INDEX")));
         } else {
@@ -272,7 +289,12 @@ mod tests {
     #[test]
     fn the_mirror_has_the_catalog_key_and_an_index_per_foreign_key() {
         let catalog = chinook();
-        let sql = ddl(&catalog, &[]).unwrap();
+        let empty = MirrorState {
+            present: Vec::new(),
+            columns: BTreeMap::new(),
+            stale: Vec::new(),
+        };
+        let sql = ddl(&catalog, &empty).unwrap();
         assert!(
             sql.contains(
                 "CREATE TABLE IF NOT EXISTS mirror.\"invoice_line\" (\"invoice_line_id\" integer NOT NULL, \
@@ -289,7 +311,16 @@ mod tests {
         );
         // An existing table only gets the indexes it may lack.
         let present: Vec<String> = catalog.tables.iter().map(|t| t.name.clone()).collect();
-        let again = ddl(&catalog, &present).unwrap();
+        let mut state = MirrorState {
+            present,
+            columns: BTreeMap::new(),
+            stale: vec!["invoice".to_string()],
+        };
+        let again = ddl(&catalog, &state).unwrap();
+        // A stale table gets nothing: the reload replaces it.
+        assert!(!again.contains("mirror.\"invoice\""), "{again}");
+        state.stale.clear();
+        let again = ddl(&catalog, &state).unwrap();
         assert!(!again.contains("CREATE TABLE"), "{again}");
         assert!(again.contains("CREATE INDEX IF NOT EXISTS"), "{again}");
         // playlist_track's key (playlist_id, track_id) serves the first

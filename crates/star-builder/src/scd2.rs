@@ -22,8 +22,11 @@ pub(crate) fn history_relation(name: &str) -> String {
 
 /// One declared dimension, its SQL pieces filled from the catalog.
 pub(crate) struct Scd2Sql {
+    name: String,
     /// The OLTP source table.
     pub(crate) source: String,
+    /// The history table's columns, in order.
+    history_columns: Vec<String>,
     values: Vec<(&'static str, String)>,
 }
 
@@ -109,10 +112,44 @@ impl Scd2Sql {
             ("key_join_lc", join("l", "c")),
             ("key_join_sv", join("s", "v")),
         ];
+        let history_columns = key
+            .iter()
+            .cloned()
+            .chain(["version_no".to_string(), "attr_hash".to_string()])
+            .chain(declared.tracked.iter().cloned())
+            .chain(
+                ["first_seen_at", "first_seen_build_id", "load_batch_id"]
+                    .into_iter()
+                    .map(String::from),
+            )
+            .collect();
         Ok(Self {
+            name: name.to_string(),
             source: table.name.clone(),
+            history_columns,
             values,
         })
+    }
+
+    /// The history table, if it exists, must have the declared shape: the
+    /// history cannot be re-derived from the OLTP, so a changed declaration
+    /// is refused rather than guessed at.
+    pub(crate) fn check_history(
+        &self,
+        mirror: &std::collections::BTreeMap<String, Vec<String>>,
+    ) -> Result<(), BuildError> {
+        let table = format!("{}_version", self.name);
+        match mirror.get(&table) {
+            Some(columns) if *columns != self.history_columns => {
+                Err(BuildError::Warehouse(format!(
+                    "mirror.{table} has the columns ({}) but [scd2.{}] declares ({}); the SCD2 history cannot be re-derived from the OLTP, so it is not changed in place: migrate it with ALTER TABLE, or drop it to start the history over",
+                    columns.join(", "),
+                    self.name,
+                    self.history_columns.join(", ")
+                )))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// `name` of `scd2.sql` with `source` as the rows in scope.
@@ -122,5 +159,62 @@ impl Scd2Sql {
             self.values.iter().map(|(k, v)| (*k, v.as_str())).collect();
         values.push(("source", source));
         render(statement(&statements, name)?, &values)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use starlift_domain::pack::Pack;
+
+    use super::*;
+    use crate::test_catalog::chinook;
+
+    #[test]
+    fn a_history_of_another_shape_is_refused() {
+        let pack = Pack::embedded("chinook").unwrap();
+        let catalog = chinook();
+        let customer = Scd2Sql::new("customer", &pack.manifest.scd2["customer"], &catalog).unwrap();
+        let mut mirror = BTreeMap::new();
+        assert!(customer.check_history(&mirror).is_ok(), "no history yet");
+        let mut columns: Vec<String> = [
+            "customer_id",
+            "version_no",
+            "attr_hash",
+            "company",
+            "address",
+            "city",
+            "state",
+            "country",
+            "postal_code",
+            "support_rep_id",
+            "first_seen_at",
+            "first_seen_build_id",
+            "load_batch_id",
+        ]
+        .map(String::from)
+        .to_vec();
+        mirror.insert("customer_version".to_string(), columns.clone());
+        assert!(
+            customer.check_history(&mirror).is_ok(),
+            "the declared shape"
+        );
+        columns.retain(|c| c != "city");
+        mirror.insert("customer_version".to_string(), columns);
+        let error = customer.check_history(&mirror).unwrap_err().to_string();
+        assert!(
+            error.contains("mirror.customer_version") && error.contains("[scd2.customer]"),
+            "{error}"
+        );
+        let versions = customer.render("versions", "\"changed_customer\"").unwrap();
+        assert!(
+            versions.contains("CREATE TEMP TABLE \"scd2_customer\""),
+            "{versions}"
+        );
+        assert!(
+            versions.contains("FROM \"changed_customer\" s"),
+            "{versions}"
+        );
     }
 }
