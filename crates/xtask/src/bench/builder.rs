@@ -529,7 +529,8 @@ async fn check_ceiling(
 async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
     eprintln!("builder bench: starting the sandbox…");
     let sandbox = Sandbox::start().await.context("starting the sandbox")?;
-    let env = sandbox.env();
+    let mut env = sandbox.env();
+    env.push(("DATASET".to_string(), args.dataset.name().to_string()));
     let lookup = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     let loader = Loader::connect(
         LoaderConfig::from_lookup(lookup)?,
