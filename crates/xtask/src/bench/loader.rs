@@ -942,27 +942,36 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
         "{:<18} {:>10} {:>14} {:>14} {:>14} {:>10} {:>10}",
         "table", "rows", "loader rows/s", "\\copy rows/s", "pgloader r/s", "vs ceiling", "peak RSS"
     );
+    // JSON values ignore widths: shown as text, a missing one as "-".
+    let cell = |v: &Value| match v {
+        Value::Null => "-".to_string(),
+        Value::Number(n) => match n.as_f64() {
+            Some(x) if x.fract() == 0.0 => format!("{x:.0}"),
+            _ => n.to_string(),
+        },
+        other => other.to_string(),
+    };
     for r in &results {
         println!(
             "{:<18} {:>10} {:>14} {:>14} {:>14} {:>10} {:>8} MB",
             r["table"].as_str().unwrap_or(""),
-            r["rows"],
-            r["loader_rows_per_s"],
-            r["ceiling_rows_per_s"],
-            r["pgloader_rows_per_s"],
-            r["loader_vs_ceiling"],
-            r["peak_rss_mb"],
+            cell(&r["rows"]),
+            cell(&r["loader_rows_per_s"]),
+            cell(&r["ceiling_rows_per_s"]),
+            cell(&r["pgloader_rows_per_s"]),
+            cell(&r["loader_vs_ceiling"]),
+            cell(&r["peak_rss_mb"]),
         );
     }
     println!(
         "{:<18} {:>10} {:>14} {:>14} {:>14} {:>10} {:>8} MB",
         format!("{main_table} ×{}", args.growth),
         grown_rows,
-        main["growth"]["loader_rows_per_s"],
+        cell(&main["growth"]["loader_rows_per_s"]),
         "-",
         "-",
         "-",
-        main["growth"]["peak_rss_mb"]
+        cell(&main["growth"]["peak_rss_mb"])
     );
     println!("written to {}", path.display());
     Ok(())
