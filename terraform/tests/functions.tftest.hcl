@@ -307,3 +307,25 @@ run "bootstrap_disabled_revokes_secret_access" {
     error_message = "Without the bootstrap, star-builder's data access is rds-db:connect only."
   }
 }
+
+# Another pack: both functions serve what `dataset` says (the root module
+# validates it against sql/<dataset>/dataset.toml: tests/stack.tftest.hcl).
+run "both_functions_serve_the_dataset" {
+  command = plan
+
+  module {
+    source = "./modules/functions"
+  }
+
+  variables {
+    dataset = "classicmodels"
+  }
+
+  assert {
+    condition = alltrue([
+      for key in ["oltp-loader", "star-builder"] :
+      one(aws_lambda_function.this[key].environment).variables.DATASET == "classicmodels"
+    ])
+    error_message = "oltp-loader and star-builder must both get DATASET = classicmodels."
+  }
+}

@@ -139,3 +139,36 @@ run "an_unknown_pack_is_rejected" {
 
   expect_failures = [var.dataset]
 }
+
+# The second pack: classicmodels passes the dataset validation, the plan
+# wires it in, and the loader is triggered as for any pack. (That both
+# functions get DATASET = "classicmodels" is checked on the functions module,
+# tests/functions.tftest.hcl: the root module does not expose the values.)
+run "classicmodels_pack_plans" {
+  command = plan
+
+  variables {
+    dataset = "classicmodels"
+  }
+
+  assert {
+    condition     = aws_lambda_invocation.db_bootstrap[0].triggers.dataset == "classicmodels"
+    error_message = "The bootstrap (which creates the pack's OLTP schema) must re-run for the classicmodels pack."
+  }
+
+  assert {
+    condition = (
+      toset([for rule in output.loader_triggers : rule.prefix]) == toset(["incoming/"])
+      && toset([for rule in output.loader_triggers : rule.suffix]) == toset([".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt", ".txt.gz"])
+      && alltrue([for rule in output.loader_triggers : rule.events == toset(["s3:ObjectCreated:*"])])
+    )
+    error_message = "With classicmodels, S3 must still trigger oltp-loader for incoming/ files ending .csv, .tsv, .txt, each also .gz."
+  }
+
+  assert {
+    condition = output.function_environment_names == {
+      for key, names in jsondecode(file("../crates/domain/config/variables.json")) : key => sort(names) if !startswith(key, "_")
+    }
+    error_message = "Both functions keep the environment contract (DATASET included) with classicmodels."
+  }
+}

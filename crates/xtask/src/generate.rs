@@ -51,6 +51,16 @@ pub enum Dataset {
     Classicmodels,
 }
 
+impl Dataset {
+    /// The pack the data set is for (`sql/<name>/`, `DATASET`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Chinook => "chinook",
+            Self::Classicmodels => "classicmodels",
+        }
+    }
+}
+
 /// `cargo xtask generate`: the data set, then the options every data set has.
 #[derive(Debug, Args)]
 pub struct GenerateCommand {
@@ -173,11 +183,6 @@ fn expand<R: Rng>(template: &str, rng: &mut R) -> String {
         .collect()
 }
 
-/// Generates the Chinook data set.
-pub fn run(args: &GenerateArgs) -> Result<()> {
-    run_dataset(Dataset::Chinook, args)
-}
-
 /// Generates `dataset` into `args.out` and prints what each file holds.
 pub fn run_dataset(dataset: Dataset, args: &GenerateArgs) -> Result<()> {
     let started = Instant::now();
@@ -261,6 +266,22 @@ mod tests {
         let max = Sizes::for_scale(MAX_SCALE);
         // Invoice lines average ~5.44 per invoice; ids must fit in `integer`.
         assert!(f64::from(max.invoices) * 16.0 < f64::from(i32::MAX));
+    }
+
+    #[test]
+    fn every_dataset_names_an_embedded_pack() {
+        for dataset in Dataset::value_variants() {
+            assert!(
+                starlift_domain::pack::names().contains(&dataset.name()),
+                "{dataset:?}"
+            );
+            assert_eq!(
+                dataset
+                    .to_possible_value()
+                    .map(|v| v.get_name().to_string()),
+                Some(dataset.name().to_string())
+            );
+        }
     }
 
     #[test]

@@ -330,7 +330,7 @@ impl Increment {
                 sandbox,
                 loader,
                 &path,
-                &format!("incoming/{}/increment-{run}.csv", table.name),
+                &increment_key(&table.name, run),
                 sequencer,
             )
             .await?;
@@ -349,6 +349,13 @@ impl Increment {
         }
         Ok(inserted)
     }
+}
+
+/// Where increment `run` of `table` is dropped. The file is what `COPY …
+/// (FORMAT csv)` writes, comma-separated and double-quoted, whatever the
+/// pack's own CSV defaults (classicmodels' exports use `;`): the key says so.
+fn increment_key(table: &str, run: u32) -> String {
+    format!("incoming/{table}/delimiter=comma/quote=double/increment-{run}.csv")
 }
 
 /// `(table, column) → offset` added to the copied rows.
@@ -529,7 +536,8 @@ async fn check_ceiling(
 async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
     eprintln!("builder bench: starting the sandbox…");
     let sandbox = Sandbox::start().await.context("starting the sandbox")?;
-    let env = sandbox.env();
+    let mut env = sandbox.env();
+    env.push(("DATASET".to_string(), args.dataset.name().to_string()));
     let lookup = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     let loader = Loader::connect(
         LoaderConfig::from_lookup(lookup)?,
@@ -792,6 +800,35 @@ mod tests {
     use starlift_domain::catalog::{Column, ForeignKey, LoadMode};
 
     use super::*;
+
+    /// The increment files route to their table with COPY's dialect,
+    /// overriding a pack's `;`.
+    #[test]
+    fn increment_keys_carry_copy_dialect() {
+        let catalog = Catalog::new(
+            "s".into(),
+            vec![table(
+                "orders",
+                &[("order_number", ColumnType::Integer)],
+                &["order_number"],
+            )],
+        )
+        .unwrap()
+        .leak();
+        let route =
+            starlift_domain::routing::route_key(catalog, &increment_key("orders", 3), "incoming/")
+                .unwrap();
+        assert_eq!(route.table.name, "orders");
+        let dialect = starlift_domain::dialect::Dialect::from_options(
+            [("delimiter", ";")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .chain(route.options),
+        )
+        .unwrap();
+        assert_eq!(dialect.delimiter.byte(), Some(b','));
+        assert_eq!(dialect.quote, Some(b'"'));
+    }
 
     #[test]
     fn median_takes_the_middle_sample() {
