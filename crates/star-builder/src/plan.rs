@@ -47,7 +47,15 @@ pub(crate) fn choose(
             reason: None,
         };
     }
-    let share = changed_rows as f64 / mirror_rows.max(1) as f64;
+    if mirror_rows == 0 {
+        return Choice {
+            mode: Mode::Full,
+            reason: Some(format!(
+                "built the full way (the same result, cheaper): the mirror is empty and the change set holds {changed_rows} rows"
+            )),
+        };
+    }
+    let share = changed_rows as f64 / mirror_rows as f64;
     if share >= FULL_BUILD_SHARE {
         Choice {
             mode: Mode::Full,
@@ -73,10 +81,19 @@ mod tests {
     fn a_large_change_set_is_built_the_full_way() {
         let first_load = choose(&BuildRequest::INCREMENTAL, 2_240_000, 0, None);
         assert_eq!(first_load.mode, Mode::Full);
-        assert!(first_load.reason.unwrap().contains("2240000 rows"));
-        assert_eq!(
-            choose(&BuildRequest::INCREMENTAL, 30_000, 100_000, None).mode,
-            Mode::Full
+        assert!(
+            first_load
+                .reason
+                .unwrap()
+                .contains("the mirror is empty and the change set holds 2240000 rows")
+        );
+        let large = choose(&BuildRequest::INCREMENTAL, 30_000, 100_000, None);
+        assert_eq!(large.mode, Mode::Full);
+        assert!(
+            large
+                .reason
+                .unwrap()
+                .contains("30000 rows are 30% of the mirror's 100000")
         );
     }
 
