@@ -55,6 +55,9 @@ pub struct Manifest {
     /// Per-table settings where the defaults do not fit (`mode = "append"`).
     #[serde(default)]
     pub tables: BTreeMap<String, TableSettings>,
+    /// How star-builder's mirror departs from its defaults.
+    #[serde(default)]
+    pub mirror: MirrorSettings,
     /// SCD type 2 dimensions, by name (`scd2.<name>` in the models).
     #[serde(default)]
     pub scd2: BTreeMap<String, Scd2>,
@@ -64,6 +67,18 @@ pub struct Manifest {
     /// Generic data-quality tests on warehouse tables.
     #[serde(default)]
     pub tests: Vec<TestDecl>,
+}
+
+/// `[mirror]` in `dataset.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MirrorSettings {
+    /// Foreign keys whose mirror index no model probes, as
+    /// `table.column` (`table.a,b` for a composite key): the mirror indexes
+    /// every other foreign key. Each index costs every build that writes its
+    /// table, so leave out the ones nothing reads through.
+    #[serde(default)]
+    pub unindexed: Vec<String>,
 }
 
 /// A CSV option's value in `dataset.toml`: one string or several (`null`).

@@ -259,7 +259,7 @@ async fn prepare_mirror(
     transaction
         .batch_execute(&format!(
             "{};\n{}",
-            mirror::ddl(warehouse.catalog, &state)?,
+            mirror::ddl(warehouse.catalog, &state, &warehouse.unindexed)?,
             history_ddl(warehouse)?
         ))
         .await
@@ -479,6 +479,7 @@ async fn full(
         let mut rows_copied = BTreeMap::new();
         for table in &order {
             let replace = stale.contains(&table.name);
+            let replace = replace.then_some(&warehouse.unindexed);
             let rows = reload_table(&mut reload, &oltp, statements, table, replace).await?;
             rows_copied.insert(table.name.clone(), rows);
             committed_tx.send_replace(rows_copied.len());
@@ -621,15 +622,15 @@ async fn reload_table(
     oltp: &Transaction<'_>,
     statements: &Statements,
     table: &Table,
-    replace: bool,
+    replace: Option<&mirror::Unindexed>,
 ) -> Result<u64, BuildError> {
     let started = Instant::now();
     let table_sql = TableSql::new(table);
     let values = table_sql.values("");
     let transaction = reload.transaction().await.map_err(at("begin (reload)"))?;
-    if replace {
+    if let Some(unindexed) = replace {
         transaction
-            .batch_execute(&mirror::replace_table(table)?)
+            .batch_execute(&mirror::replace_table(table, unindexed)?)
             .await
             .map_err(at(format!("replace mirror.{}", table.name)))?;
     }

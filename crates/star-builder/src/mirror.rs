@@ -216,13 +216,17 @@ pub(crate) async fn inspect(
 /// The DDL that gives the mirror every table of the catalog it lacks, with
 /// its foreign-key indexes and comment, and the indexes a present table may
 /// lack (idempotent). A stale table is left for a full build's reload.
-pub(crate) fn ddl(catalog: &Catalog, state: &MirrorState) -> Result<String, TemplateError> {
+pub(crate) fn ddl(
+    catalog: &Catalog,
+    state: &MirrorState,
+    unindexed: &Unindexed,
+) -> Result<String, TemplateError> {
     let mut out = Vec::new();
     for table in &catalog.tables {
         if state.stale.contains(&table.name) {
             continue;
         }
-        let sql = table_ddl(table)?;
+        let sql = table_ddl(table, unindexed)?;
         if state.present.contains(&table.name) {
             // Only indexes a new foreign key may need.
             out.extend(sql.into_iter().filter(|s| s.starts_with("CREATE INDEX")));
@@ -234,18 +238,51 @@ pub(crate) fn ddl(catalog: &Catalog, state: &MirrorState) -> Result<String, Temp
 }
 
 /// Drops `mirror.<table>` and creates it again as the catalog says.
-pub(crate) fn replace_table(table: &Table) -> Result<String, TemplateError> {
+pub(crate) fn replace_table(table: &Table, unindexed: &Unindexed) -> Result<String, TemplateError> {
     let statements = named_statements(MIRROR);
     let sql = TableSql::new(table);
     Ok(format!(
         "{};\n{}",
         render(statement(&statements, "drop_table")?, &sql.values(""))?.trim(),
-        table_ddl(table)?.join(";\n")
+        table_ddl(table, unindexed)?.join(";\n")
     ))
 }
 
+/// The foreign keys a pack leaves without a mirror index (`[mirror]
+/// unindexed`), as (table, columns).
+#[derive(Debug, Default)]
+pub(crate) struct Unindexed(Vec<(String, Vec<String>)>);
+
+impl Unindexed {
+    /// Parses `table.column` / `table.a,b` entries and checks that each
+    /// names a foreign key of the catalog.
+    pub(crate) fn new(entries: &[String], catalog: &Catalog) -> Result<Self, String> {
+        let mut keys = Vec::new();
+        for entry in entries {
+            let (table, columns) = entry
+                .split_once('.')
+                .ok_or_else(|| format!("[mirror] unindexed: {entry:?} is not table.column"))?;
+            let columns: Vec<String> = columns.split(',').map(|c| c.trim().to_string()).collect();
+            let known = catalog
+                .table(table)
+                .is_some_and(|t| t.foreign_keys.iter().any(|k| k.columns == columns));
+            if !known {
+                return Err(format!(
+                    "[mirror] unindexed: {entry:?} names no foreign key of the pack's tables"
+                ));
+            }
+            keys.push((table.to_string(), columns));
+        }
+        Ok(Self(keys))
+    }
+
+    fn contains(&self, table: &str, columns: &[String]) -> bool {
+        self.0.iter().any(|(t, c)| t == table && c == columns)
+    }
+}
+
 /// One table's statements: the table, its foreign-key indexes, its comment.
-fn table_ddl(table: &Table) -> Result<Vec<String>, TemplateError> {
+fn table_ddl(table: &Table, unindexed: &Unindexed) -> Result<Vec<String>, TemplateError> {
     let statements = named_statements(MIRROR);
     let sql = TableSql::new(table);
     let values = sql.values("");
@@ -255,7 +292,7 @@ fn table_ddl(table: &Table) -> Result<Vec<String>, TemplateError> {
     for key in table
         .foreign_keys
         .iter()
-        .filter(|k| !led_by_key(&k.columns))
+        .filter(|k| !led_by_key(&k.columns) && !unindexed.contains(&table.name, &k.columns))
     {
         let index = quote_ident(&format!("{}_{}_idx", table.name, key.columns.join("_")));
         let columns = key
@@ -294,7 +331,7 @@ mod tests {
             columns: BTreeMap::new(),
             stale: Vec::new(),
         };
-        let sql = ddl(&catalog, &empty).unwrap();
+        let sql = ddl(&catalog, &empty, &Unindexed::default()).unwrap();
         assert!(
             sql.contains(
                 "CREATE TABLE IF NOT EXISTS mirror.\"invoice_line\" (\"invoice_line_id\" integer NOT NULL, \
@@ -316,11 +353,11 @@ mod tests {
             columns: BTreeMap::new(),
             stale: vec!["invoice".to_string()],
         };
-        let again = ddl(&catalog, &state).unwrap();
+        let again = ddl(&catalog, &state, &Unindexed::default()).unwrap();
         // A stale table gets nothing: the reload replaces it.
         assert!(!again.contains("mirror.\"invoice\""), "{again}");
         state.stale.clear();
-        let again = ddl(&catalog, &state).unwrap();
+        let again = ddl(&catalog, &state, &Unindexed::default()).unwrap();
         assert!(!again.contains("CREATE TABLE"), "{again}");
         assert!(again.contains("CREATE INDEX IF NOT EXISTS"), "{again}");
         // playlist_track's key (playlist_id, track_id) serves the first
@@ -330,9 +367,23 @@ mod tests {
     }
 
     #[test]
+    fn a_pack_may_leave_foreign_keys_unindexed() {
+        let catalog = chinook();
+        let unindexed = Unindexed::new(&["invoice_line.track_id".to_string()], &catalog).unwrap();
+        let table = catalog.table("invoice_line").unwrap();
+        let sql = table_ddl(table, &unindexed).unwrap().join(";\n");
+        assert!(!sql.contains("invoice_line_track_id_idx"), "{sql}");
+        assert!(sql.contains("invoice_line_invoice_id_idx"), "{sql}");
+        for wrong in ["invoice_line.quantity", "nope.track_id", "invoice_line"] {
+            let error = Unindexed::new(&[wrong.to_string()], &catalog).unwrap_err();
+            assert!(error.contains(wrong), "{error}");
+        }
+    }
+
+    #[test]
     fn a_replaced_table_is_dropped_and_created_again() {
         let catalog = chinook();
-        let sql = replace_table(catalog.table("invoice").unwrap()).unwrap();
+        let sql = replace_table(catalog.table("invoice").unwrap(), &Unindexed::default()).unwrap();
         assert!(
             sql.starts_with("DROP TABLE IF EXISTS mirror.\"invoice\";"),
             "{sql}"

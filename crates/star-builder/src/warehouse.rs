@@ -34,6 +34,8 @@ pub(crate) struct Warehouse<'p> {
     pub(crate) scd2: Vec<(String, Scd2Sql)>,
     pub(crate) facts: Vec<(String, FactSql<'static>)>,
     pub(crate) steps: Vec<Step<'p>>,
+    /// The foreign keys the mirror leaves without an index.
+    pub(crate) unindexed: crate::mirror::Unindexed,
 }
 
 /// One data-quality test as this build runs it.
@@ -92,12 +94,15 @@ impl<'p> Warehouse<'p> {
                 .filter(|i| !placed_facts.contains(i))
                 .map(Step::Affected),
         );
+        let unindexed = crate::mirror::Unindexed::new(&pack.manifest.mirror.unindexed, catalog)
+            .map_err(BuildError::Warehouse)?;
         Ok(Self {
             pack,
             catalog,
             scd2,
             facts,
             steps,
+            unindexed,
         })
     }
 
