@@ -18,17 +18,14 @@
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{BufWriter, Write as _};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result, bail, ensure};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::classicmodels::{self, Kind, Table};
-use super::writer::{FileSummary, Value};
-
-/// Output buffer per file; large enough to keep syscalls rare.
-const BUFFER_BYTES: usize = 256 * 1024;
+use super::writer::{FileSummary, PartialFile, Value};
 
 #[derive(Debug)]
 pub struct ExportWriter {
@@ -37,15 +34,13 @@ pub struct ExportWriter {
     /// the rows the generator passes to [`ExportWriter::write`].
     slots: Vec<usize>,
     out: BufWriter<File>,
-    partial_path: PathBuf,
-    final_path: PathBuf,
+    file: PartialFile,
     rows: u64,
     /// Decides which text fields are quoted though they need not be.
     quoting: ChaCha8Rng,
     /// Share of such text fields that are quoted anyway.
     extra_quotes: f64,
     scratch: String,
-    finished: bool,
 }
 
 impl ExportWriter {
@@ -63,25 +58,19 @@ impl ExportWriter {
         let table = classicmodels::table(table)
             .with_context(|| format!("table {table} is not in the classicmodels layout"))?;
         let slots = bind(table, fields)?;
-        let final_path = dir.join(format!("{}.csv", table.name));
-        let partial_path = dir.join(format!("{}.csv.partial", table.name));
-        let file = File::create(&partial_path)
-            .with_context(|| format!("creating {}", partial_path.display()))?;
-        let mut out = BufWriter::with_capacity(BUFFER_BYTES, file);
+        let (file, mut out) = PartialFile::create(dir, table.name)?;
         let header: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
         writeln!(out, "{}", header.join(";"))
-            .with_context(|| format!("writing {}", partial_path.display()))?;
+            .with_context(|| format!("writing {}", file.path().display()))?;
         Ok(Self {
             table,
             slots,
             out,
-            partial_path,
-            final_path,
+            file,
             rows: 0,
             quoting,
             extra_quotes,
             scratch: String::new(),
-            finished: false,
         })
     }
 
@@ -167,30 +156,8 @@ impl ExportWriter {
     pub fn finish(mut self) -> Result<FileSummary> {
         self.out
             .flush()
-            .with_context(|| format!("writing {}", self.partial_path.display()))?;
-        std::fs::rename(&self.partial_path, &self.final_path).with_context(|| {
-            format!(
-                "renaming {} to {}",
-                self.partial_path.display(),
-                self.final_path.display()
-            )
-        })?;
-        self.finished = true;
-        let bytes = std::fs::metadata(&self.final_path)?.len();
-        Ok(FileSummary {
-            file_name: format!("{}.csv", self.table.name),
-            rows: self.rows,
-            bytes,
-        })
-    }
-}
-
-impl Drop for ExportWriter {
-    fn drop(&mut self) {
-        // A failed run leaves no half-written file behind under a real name.
-        if !self.finished {
-            let _ = std::fs::remove_file(&self.partial_path);
-        }
+            .with_context(|| format!("writing {}", self.file.path().display()))?;
+        self.file.finish(self.rows)
     }
 }
 

@@ -51,15 +51,71 @@ pub struct TableWriter {
     /// the rows the generator passes to [`TableWriter::write`].
     slots: Vec<usize>,
     csv: csv::Writer<BufWriter<File>>,
-    partial_path: PathBuf,
-    final_path: PathBuf,
+    file: PartialFile,
     rows: u64,
     scratch: String,
-    finished: bool,
 }
 
 /// Output buffer per file; large enough to keep syscalls rare.
 const BUFFER_BYTES: usize = 256 * 1024;
+
+/// A generated file written as `<name>.csv.partial` and renamed to
+/// `<name>.csv` once complete: a failed run leaves no half-written file
+/// behind under a real name. Both generators' writers use it.
+#[derive(Debug)]
+pub struct PartialFile {
+    name: String,
+    partial_path: PathBuf,
+    final_path: PathBuf,
+    finished: bool,
+}
+
+impl PartialFile {
+    /// Creates `<dir>/<name>.csv.partial` behind a large buffer.
+    pub fn create(dir: &Path, name: &str) -> Result<(Self, BufWriter<File>)> {
+        let partial_path = dir.join(format!("{name}.csv.partial"));
+        let file = File::create(&partial_path)
+            .with_context(|| format!("creating {}", partial_path.display()))?;
+        let partial = Self {
+            name: name.to_string(),
+            final_path: dir.join(format!("{name}.csv")),
+            partial_path,
+            finished: false,
+        };
+        Ok((partial, BufWriter::with_capacity(BUFFER_BYTES, file)))
+    }
+
+    /// Where the rows are being written, for error messages.
+    pub fn path(&self) -> &Path {
+        &self.partial_path
+    }
+
+    /// Moves the flushed file to its final name and reports it.
+    pub fn finish(&mut self, rows: u64) -> Result<FileSummary> {
+        std::fs::rename(&self.partial_path, &self.final_path).with_context(|| {
+            format!(
+                "renaming {} to {}",
+                self.partial_path.display(),
+                self.final_path.display()
+            )
+        })?;
+        self.finished = true;
+        let bytes = std::fs::metadata(&self.final_path)?.len();
+        Ok(FileSummary {
+            file_name: format!("{}.csv", self.name),
+            rows,
+            bytes,
+        })
+    }
+}
+
+impl Drop for PartialFile {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_file(&self.partial_path);
+        }
+    }
+}
 
 impl TableWriter {
     /// Creates `<dir>/<csv_name>.csv` (written as `.partial` and renamed by
@@ -71,26 +127,21 @@ impl TableWriter {
             .with_context(|| format!("table {csv_name} is not in the Chinook layout"))?;
         let slots = bind(table, fields)?;
 
-        let final_path = dir.join(format!("{}.csv", table.csv_name));
-        let partial_path = dir.join(format!("{}.csv.partial", table.csv_name));
-        let file = File::create(&partial_path)
-            .with_context(|| format!("creating {}", partial_path.display()))?;
+        let (file, out) = PartialFile::create(dir, table.csv_name)?;
         let mut csv = csv::WriterBuilder::new()
             .has_headers(false)
             .terminator(csv::Terminator::CRLF)
             .quote_style(csv::QuoteStyle::Necessary)
-            .from_writer(BufWriter::with_capacity(BUFFER_BYTES, file));
+            .from_writer(out);
         csv.write_record(table.columns.iter().map(|c| c.csv_name))
-            .with_context(|| format!("writing {}", partial_path.display()))?;
+            .with_context(|| format!("writing {}", file.path().display()))?;
         Ok(Self {
             table,
             slots,
             csv,
-            partial_path,
-            final_path,
+            file,
             rows: 0,
             scratch: String::new(),
-            finished: false,
         })
     }
 
@@ -156,30 +207,8 @@ impl TableWriter {
     pub fn finish(mut self) -> Result<FileSummary> {
         self.csv
             .flush()
-            .with_context(|| format!("writing {}", self.partial_path.display()))?;
-        std::fs::rename(&self.partial_path, &self.final_path).with_context(|| {
-            format!(
-                "renaming {} to {}",
-                self.partial_path.display(),
-                self.final_path.display()
-            )
-        })?;
-        self.finished = true;
-        let bytes = std::fs::metadata(&self.final_path)?.len();
-        Ok(FileSummary {
-            file_name: format!("{}.csv", self.table.csv_name),
-            rows: self.rows,
-            bytes,
-        })
-    }
-}
-
-impl Drop for TableWriter {
-    fn drop(&mut self) {
-        // A failed run leaves no half-written file behind under a real name.
-        if !self.finished {
-            let _ = std::fs::remove_file(&self.partial_path);
-        }
+            .with_context(|| format!("writing {}", self.file.path().display()))?;
+        self.file.finish(self.rows)
     }
 }
 
