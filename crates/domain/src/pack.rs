@@ -253,6 +253,18 @@ impl Pack {
         &self.manifest.name
     }
 
+    /// The warehouse tables the pack's models write (`schema.table`), in the
+    /// order they are first written.
+    pub fn written_tables(&self) -> Vec<&str> {
+        let mut tables: Vec<&str> = Vec::new();
+        for table in self.models.iter().flat_map(|m| &m.writes) {
+            if !tables.contains(&table.as_str()) {
+                tables.push(table);
+            }
+        }
+        tables
+    }
+
     /// The OLTP schema the pack's tables live in.
     pub fn schema(&self) -> &str {
         self.manifest

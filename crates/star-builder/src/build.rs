@@ -28,8 +28,9 @@ use std::time::Instant;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use futures_util::SinkExt;
-use starlift_domain::catalog::{Catalog, Table, quote_ident, quote_literal};
+use starlift_domain::catalog::{Catalog, Table, quote_literal};
 use starlift_domain::sql::{TemplateError, named_statements, render, statement};
+use starlift_domain::warehouse::quote_table;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, IsolationLevel, Transaction};
 
@@ -455,7 +456,7 @@ async fn full(
     statements: &Statements,
     stale: &[String],
 ) -> Result<BTreeMap<String, u64>, BuildError> {
-    let written = warehouse.written_tables();
+    let written = warehouse.pack.written_tables();
     if !written.is_empty() {
         let tables = relation_list(&written);
         let bulk = text_array(&warehouse.bulk_tables());
@@ -525,7 +526,7 @@ async fn finish(
     mode: Mode,
     dq_full: bool,
 ) -> Result<(), BuildError> {
-    let written = warehouse.written_tables();
+    let written = warehouse.pack.written_tables();
     if mode == Mode::Full && !written.is_empty() {
         let started = Instant::now();
         let tables = relation_list(&written);
@@ -570,17 +571,9 @@ async fn finish(
 fn relation_list(tables: &[&str]) -> String {
     tables
         .iter()
-        .map(|t| qualified(t))
+        .map(|t| quote_table(t))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// `schema.table` with both parts quoted.
-fn qualified(table: &str) -> String {
-    match table.split_once('.') {
-        Some((schema, name)) => format!("{}.{}", quote_ident(schema), quote_ident(name)),
-        None => quote_ident(table),
-    }
 }
 
 /// A text array literal of quoted relation names (cast to regclass[]).
@@ -589,7 +582,7 @@ fn text_array(tables: &[&str]) -> String {
         "ARRAY[{}]",
         tables
             .iter()
-            .map(|t| quote_literal(&qualified(t)))
+            .map(|t| quote_literal(&quote_table(t)))
             .chain(std::iter::once("NULL".to_string()))
             .collect::<Vec<_>>()
             .join(", ")

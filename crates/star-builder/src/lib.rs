@@ -45,7 +45,7 @@ use std::time::Instant;
 
 use lambda_runtime::LambdaEvent;
 use serde::Serialize;
-use starlift_domain::catalog::{Catalog, quote_ident};
+use starlift_domain::catalog::Catalog;
 use starlift_domain::config::BuilderConfig;
 use starlift_domain::db::{CachedClient, Connector, DbError};
 use starlift_domain::migrate::{MigrateError, OLAP, migrate};
@@ -332,21 +332,15 @@ pub async fn demo_summary(
         move |source| BuildError::Database { step, source }
     };
     let mut row_counts = serde_json::Map::new();
-    let mut tables: Vec<&str> = Vec::new();
-    for model in &pack.models {
-        for table in &model.writes {
-            if !tables.contains(&table.as_str()) {
-                tables.push(table);
-            }
-        }
-    }
-    for table in tables {
-        let relation = match table.split_once('.') {
-            Some((schema, name)) => format!("{}.{}", quote_ident(schema), quote_ident(name)),
-            None => quote_ident(table),
-        };
+    for table in pack.written_tables() {
         let count: i64 = olap
-            .query_one(&format!("SELECT count(*) FROM {relation}"), &[])
+            .query_one(
+                &format!(
+                    "SELECT count(*) FROM {}",
+                    starlift_domain::warehouse::quote_table(table)
+                ),
+                &[],
+            )
             .await
             .map_err(failed(&format!("count {table}")))?
             .get(0);

@@ -106,27 +106,18 @@ impl<'p> Warehouse<'p> {
         })
     }
 
-    /// Every warehouse table the models write, in the order first written.
-    pub(crate) fn written_tables(&self) -> Vec<&str> {
-        let mut tables: Vec<&str> = Vec::new();
-        for model in &self.pack.models {
-            for table in &model.writes {
-                if !tables.contains(&table.as_str()) {
-                    tables.push(table);
-                }
-            }
-        }
-        tables
-    }
-
     /// The tables of the models declared `full: bulk`.
     pub(crate) fn bulk_tables(&self) -> Vec<&str> {
         let mut tables: Vec<&str> = Vec::new();
-        for model in self.pack.models.iter().filter(|m| m.bulk) {
-            for table in &model.writes {
-                if !tables.contains(&table.as_str()) {
-                    tables.push(table);
-                }
+        for table in self
+            .pack
+            .models
+            .iter()
+            .filter(|m| m.bulk)
+            .flat_map(|m| &m.writes)
+        {
+            if !tables.contains(&table.as_str()) {
+                tables.push(table);
             }
         }
         tables

@@ -35,6 +35,7 @@ use star_builder::{BuildReport, BuildStatus, Builder, Mode, Response, handle_req
 use starlift_domain::catalog::{Catalog, quote_ident, quote_literal};
 use starlift_domain::config::{BuilderConfig, LoaderConfig};
 use starlift_domain::pack::{Pack, names};
+use starlift_domain::warehouse::quote_table;
 use starlift_sandbox::Sandbox;
 use tokio_postgres::Client;
 
@@ -307,7 +308,7 @@ async fn run_phases(pack: Pack, data: &Path) -> Outcome {
         let sql = format!(
             "CREATE TABLE {SNAPSHOTS}.t{i} AS SELECT {} AS row FROM {} t0",
             shapes.normalised(table, "t0"),
-            qualified(table)
+            quote_table(table)
         );
         run.olap.batch_execute(&sql).await.expect(&sql);
     }
@@ -518,21 +519,10 @@ fn split(bytes: &[u8], quote: u8, parts: usize) -> Vec<Vec<u8>> {
 /// The tables the models write (their `-- writes:` headers), in the order
 /// the models run.
 fn written_tables(pack: &Pack) -> Vec<String> {
-    let mut tables: Vec<String> = Vec::new();
-    for table in pack.models.iter().flat_map(|m| &m.writes) {
-        if !tables.contains(table) {
-            tables.push(table.clone());
-        }
-    }
-    tables
-}
-
-/// `schema.table`, quoted.
-fn qualified(name: &str) -> String {
-    match name.split_once('.') {
-        Some((schema, table)) => format!("{}.{}", quote_ident(schema), quote_ident(table)),
-        None => quote_ident(name),
-    }
+    pack.written_tables()
+        .into_iter()
+        .map(String::from)
+        .collect()
 }
 
 /// The identity columns of the written tables, and which table each
@@ -609,7 +599,7 @@ impl Shapes {
                     references.push(format!(
                         "{}, (SELECT {row} FROM {} {inner} WHERE {inner}.{col} = {alias}.{col})",
                         quote_literal(column),
-                        qualified(target),
+                        quote_table(target),
                         col = quote_ident(column),
                     ));
                 }
@@ -651,7 +641,7 @@ async fn compare(
                 ARRAY(SELECT row::text FROM only_incremental ORDER BY 1 LIMIT {SHOWN}),
                 ARRAY(SELECT row::text FROM only_full ORDER BY 1 LIMIT {SHOWN})",
         shapes.normalised(table, "t0"),
-        qualified(table)
+        quote_table(table)
     );
     let row = olap
         .query_one(&sql, &[])

@@ -33,6 +33,7 @@ use star_builder::{BuildReport, BuildRequest, BuildStatus, Builder, Mode};
 use starlift_domain::catalog::{Catalog, ColumnType, Table, quote_ident};
 use starlift_domain::config::{BuilderConfig, LoaderConfig};
 use starlift_domain::pack::Pack;
+use starlift_domain::warehouse::quote_table;
 use starlift_sandbox::Sandbox;
 use tokio::io::AsyncWriteExt;
 
@@ -418,14 +419,6 @@ async fn max_plus_one(client: &tokio_postgres::Client, table: &Table, column: &s
     .await
 }
 
-/// `schema.table` of a declaration, quoted.
-fn quote_qualified(name: &str) -> String {
-    match name.split_once('.') {
-        Some((schema, table)) => format!("{}.{}", quote_ident(schema), quote_ident(table)),
-        None => quote_ident(name),
-    }
-}
-
 async fn write_copy(client: &tokio_postgres::Client, sql: &str, path: &Path) -> Result<()> {
     let mut file = tokio::fs::File::create(path).await?;
     let mut stream = pin!(client.copy_out(sql).await?);
@@ -513,7 +506,7 @@ async fn check_ceiling(
         let ceiling_rows = count(oltp, &format!("SELECT count(*) FROM {ceiling}")).await?;
         let builder_rows = count(
             olap,
-            &format!("SELECT count(*) FROM {}", quote_qualified(table)),
+            &format!("SELECT count(*) FROM {}", quote_table(table)),
         )
         .await?;
         if ceiling_rows != builder_rows {
@@ -579,7 +572,7 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
         .first()
         .with_context(|| format!("fact {} lists no tables", increment.fact.name))?
         .clone();
-    let count_facts = format!("SELECT count(*) FROM {}", quote_qualified(&fact_table));
+    let count_facts = format!("SELECT count(*) FROM {}", quote_table(&fact_table));
     let ceiling = ceiling_script(pack)?;
     if ceiling.is_none() {
         eprintln!(
