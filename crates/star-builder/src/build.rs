@@ -104,7 +104,7 @@ pub(crate) async fn run(
     let warehouse = Warehouse::new(builder.pack(), catalog)?;
 
     let mut olap = builder.olap.get().await?;
-    let Some(mirror_state) = prepare_mirror(&mut olap, &warehouse).await? else {
+    let Some(mirror_state) = prepare_mirror(&mut olap, &warehouse, &statements).await? else {
         tracing::info!("another build holds the lock; returning busy");
         return Ok(BuildReport::busy(request.mode, started));
     };
@@ -141,7 +141,16 @@ pub(crate) async fn run(
         })?
         .get(0);
 
-    let choice = choose_plan(&request, &oltp, &olap, catalog, &batch_ids, &mirror_state).await?;
+    let choice = choose_plan(
+        &request,
+        &statements,
+        &oltp,
+        &olap,
+        catalog,
+        &batch_ids,
+        &mirror_state,
+    )
+    .await?;
     let mode = choice.mode;
     if let Some(reason) = &choice.reason {
         tracing::info!(reason = reason.as_str(), "plan");
@@ -243,10 +252,10 @@ async fn try_lock(olap: &Transaction<'_>, statements: &Statements) -> Result<boo
 async fn prepare_mirror(
     olap: &mut Client,
     warehouse: &Warehouse<'_>,
+    statements: &Statements,
 ) -> Result<Option<mirror::MirrorState>, BuildError> {
-    let statements = Statements::load();
     let transaction = olap.transaction().await.map_err(at("begin (mirror DDL)"))?;
-    if !try_lock(&transaction, &statements).await? {
+    if !try_lock(&transaction, statements).await? {
         transaction
             .rollback()
             .await
@@ -275,13 +284,13 @@ async fn prepare_mirror(
 /// Sizes the change set against the mirror and chooses the plan.
 async fn choose_plan(
     request: &BuildRequest,
+    statements: &Statements,
     oltp: &Transaction<'_>,
     olap: &Transaction<'_>,
     catalog: &Catalog,
     batch_ids: &[i64],
     mirror_state: &mirror::MirrorState,
 ) -> Result<plan::Choice, BuildError> {
-    let statements = Statements::load();
     let (changed_rows, mirror_rows) = if request.mode == Mode::Incremental && !batch_ids.is_empty()
     {
         let changed: i64 = oltp

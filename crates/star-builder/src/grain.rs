@@ -3,13 +3,17 @@
 //! `sql/engine/build/grain.sql`.
 
 use starlift_domain::catalog::{Catalog, Table, quote_ident};
+use std::sync::LazyLock;
+
 use starlift_domain::sql::{TemplateError, named_statements, render, statement};
 use starlift_domain::warehouse::Fact;
 
 use crate::BuildError;
 use crate::mirror::changed_relation;
 
-const GRAIN: &str = include_str!("../../../sql/engine/build/grain.sql");
+/// `sql/engine/build/grain.sql`, split once.
+static GRAIN: LazyLock<Vec<(&'static str, String)>> =
+    LazyLock::new(|| named_statements(include_str!("../../../sql/engine/build/grain.sql")));
 
 /// The models' `affected.<name>` in this build (a temp table).
 pub(crate) fn affected_relation(name: &str) -> String {
@@ -136,7 +140,6 @@ impl<'a> FactSql<'a> {
         relation: &str,
         extra: &[(&str, &str)],
     ) -> Result<String, TemplateError> {
-        let statements = named_statements(GRAIN);
         let grain = self.grain_list();
         let mut values: Vec<(&str, &str)> = vec![
             ("affected", relation),
@@ -144,7 +147,7 @@ impl<'a> FactSql<'a> {
             ("grain_definitions", &self.grain_definitions),
         ];
         values.extend_from_slice(extra);
-        render(statement(&statements, name)?, &values)
+        render(statement(&GRAIN, name)?, &values)
     }
 
     /// Incremental, before the mirror merge: the table, and the grain keys

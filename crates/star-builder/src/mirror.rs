@@ -9,13 +9,17 @@ use starlift_domain::catalog::{
     Catalog, ColumnType, LOAD_BATCH_COLUMN, LOAD_ORIGIN_COLUMN, LoadMode, Table, quote_ident,
     quote_literal,
 };
+use std::sync::LazyLock;
+
 use starlift_domain::sql::{TemplateError, named_statements, render, statement};
 use tokio_postgres::Transaction;
 
 use crate::BuildError;
 use crate::build::at;
 
-const MIRROR: &str = include_str!("../../../sql/engine/build/mirror.sql");
+/// `sql/engine/build/mirror.sql`, split once.
+static MIRROR: LazyLock<Vec<(&'static str, String)>> =
+    LazyLock::new(|| named_statements(include_str!("../../../sql/engine/build/mirror.sql")));
 
 /// The engine's load columns a mirror table carries after the pack's own.
 fn engine_columns(table: &Table) -> Vec<(&'static str, ColumnType)> {
@@ -162,9 +166,8 @@ pub(crate) async fn inspect(
     olap: &Transaction<'_>,
     catalog: &Catalog,
 ) -> Result<MirrorState, BuildError> {
-    let statements = named_statements(MIRROR);
     let rows = olap
-        .query(statement(&statements, "columns")?, &[])
+        .query(statement(&MIRROR, "columns")?, &[])
         .await
         .map_err(at("read the mirror's columns"))?;
     let mut present: BTreeMap<String, Vec<(String, Option<ColumnType>, bool)>> = BTreeMap::new();
@@ -239,11 +242,10 @@ pub(crate) fn ddl(
 
 /// Drops `mirror.<table>` and creates it again as the catalog says.
 pub(crate) fn replace_table(table: &Table, unindexed: &Unindexed) -> Result<String, TemplateError> {
-    let statements = named_statements(MIRROR);
     let sql = TableSql::new(table);
     Ok(format!(
         "{};\n{}",
-        render(statement(&statements, "drop_table")?, &sql.values(""))?.trim(),
+        render(statement(&MIRROR, "drop_table")?, &sql.values(""))?.trim(),
         table_ddl(table, unindexed)?.join(";\n")
     ))
 }
@@ -283,10 +285,9 @@ impl Unindexed {
 
 /// One table's statements: the table, its foreign-key indexes, its comment.
 fn table_ddl(table: &Table, unindexed: &Unindexed) -> Result<Vec<String>, TemplateError> {
-    let statements = named_statements(MIRROR);
     let sql = TableSql::new(table);
     let values = sql.values("");
-    let mut out = vec![render(statement(&statements, "create_table")?, &values)?];
+    let mut out = vec![render(statement(&MIRROR, "create_table")?, &values)?];
     // The primary key's index already serves a foreign key that leads it.
     let led_by_key = |columns: &[String]| table.primary_key.starts_with(columns);
     for key in table
@@ -304,7 +305,7 @@ fn table_ddl(table: &Table, unindexed: &Unindexed) -> Result<Vec<String>, Templa
         let mut values = values.to_vec();
         values.push(("index", &index));
         values.push(("index_columns", &columns));
-        out.push(render(statement(&statements, "create_index")?, &values)?);
+        out.push(render(statement(&MIRROR, "create_index")?, &values)?);
     }
     let comment = quote_literal(&format!(
         "Copy of OLTP {}.{} (same columns and key), refreshed from the changed rows of each load batch; load_batch_id = the OLTP load that last changed the row.",
@@ -312,7 +313,7 @@ fn table_ddl(table: &Table, unindexed: &Unindexed) -> Result<Vec<String>, Templa
     ));
     let mut values = values.to_vec();
     values.push(("comment", &comment));
-    out.push(render(statement(&statements, "comment_table")?, &values)?);
+    out.push(render(statement(&MIRROR, "comment_table")?, &values)?);
     Ok(out.into_iter().map(|s| s.trim().to_string()).collect())
 }
 

@@ -3,12 +3,16 @@
 //! `scd2.<name>`, rendered from `sql/engine/build/scd2.sql`.
 
 use starlift_domain::catalog::{Catalog, quote_ident, quote_literal};
+use std::sync::LazyLock;
+
 use starlift_domain::sql::{TemplateError, named_statements, render, statement};
 use starlift_domain::warehouse::Scd2;
 
 use crate::BuildError;
 
-const SCD2: &str = include_str!("../../../sql/engine/build/scd2.sql");
+/// `sql/engine/build/scd2.sql`, split once.
+static SCD2: LazyLock<Vec<(&'static str, String)>> =
+    LazyLock::new(|| named_statements(include_str!("../../../sql/engine/build/scd2.sql")));
 
 /// The models' `scd2.<name>` in this build (a temp table).
 pub(crate) fn versions_relation(name: &str) -> String {
@@ -154,11 +158,10 @@ impl Scd2Sql {
 
     /// `name` of `scd2.sql` with `source` as the rows in scope.
     pub(crate) fn render(&self, name: &str, source: &str) -> Result<String, TemplateError> {
-        let statements = named_statements(SCD2);
         let mut values: Vec<(&str, &str)> =
             self.values.iter().map(|(k, v)| (*k, v.as_str())).collect();
         values.push(("source", source));
-        render(statement(&statements, name)?, &values)
+        render(statement(&SCD2, name)?, &values)
     }
 }
 
