@@ -19,6 +19,7 @@ pub mod env {
     pub const REJECTED_PREFIX: &str = "REJECTED_PREFIX";
     pub const DQ_FAIL_HARD: &str = "DQ_FAIL_HARD";
     pub const DATASET: &str = "DATASET";
+    pub const BUCKET: &str = "BUCKET";
 }
 
 /// The machine-readable contract shared with Terraform.
@@ -183,6 +184,10 @@ pub struct BuilderConfig {
     pub oltp: DbSettings,
     pub olap: DbSettings,
     pub dq_fail_hard: bool,
+    /// The data bucket the builder publishes to after a build (`BUCKET`):
+    /// the lakehouse export under `warehouse/<dataset>/` and the report
+    /// under `reports/<dataset>/`. Unset: nothing is published.
+    pub bucket: Option<String>,
 }
 
 impl LoaderConfig {
@@ -240,6 +245,7 @@ impl BuilderConfig {
             oltp,
             olap,
             dq_fail_hard,
+            bucket: non_empty(&lookup, env::BUCKET),
         })
     }
 }

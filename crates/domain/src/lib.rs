@@ -10,6 +10,7 @@ pub mod migrate;
 pub mod pack;
 pub mod records;
 pub mod routing;
+pub mod s3;
 pub mod sql;
 pub mod validate;
 pub mod warehouse;

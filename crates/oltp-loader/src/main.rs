@@ -12,13 +12,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let config = LoaderConfig::from_env()?;
     let aws = aws_config::load_from_env().await;
-    // A local S3 endpoint (AWS_ENDPOINT_URL_S3) needs path-style addressing.
-    let path_style = std::env::var("S3_FORCE_PATH_STYLE").is_ok_and(|v| v == "true" || v == "1");
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&aws)
-            .force_path_style(path_style)
-            .build(),
-    );
+    let s3 = starlift_domain::s3::client(&aws);
     let iam = (config.oltp.auth == DbAuth::Iam).then(|| aws.clone());
     let loader = Loader::connect(config, s3, iam).await?;
     let loader = &loader;

@@ -65,6 +65,9 @@ pub struct Builder {
     olap: CachedClient,
     config: BuilderConfig,
     aws: Option<aws_config::SdkConfig>,
+    /// Publishes to `config.bucket` after a build; `None` in tests that do
+    /// not publish.
+    s3: Option<aws_sdk_s3::Client>,
     migrated: OnceCell<()>,
     /// The served pack (`DATASET`).
     pack: Pack,
@@ -166,10 +169,17 @@ impl Builder {
             olap,
             config,
             aws,
+            s3: None,
             migrated: OnceCell::new(),
             pack,
             catalog: OnceCell::new(),
         })
+    }
+
+    /// The S3 client that publishes the build's outputs to `config.bucket`.
+    pub fn with_s3(mut self, s3: aws_sdk_s3::Client) -> Self {
+        self.s3 = Some(s3);
+        self
     }
 
     /// Builds the clients and applies the OLAP migrations (the engine's, then
@@ -203,6 +213,12 @@ impl Builder {
 
     pub fn config(&self) -> &BuilderConfig {
         &self.config
+    }
+
+    /// Where the build's outputs are published: the S3 client and
+    /// `config.bucket`, when both are set.
+    pub fn publish_target(&self) -> Option<(&aws_sdk_s3::Client, &str)> {
+        Some((self.s3.as_ref()?, self.config.bucket.as_deref()?))
     }
 
     /// The served pack.

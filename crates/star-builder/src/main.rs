@@ -14,7 +14,8 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let aws = aws_config::load_from_env().await;
     // The AWS configuration signs RDS IAM tokens (DB_AUTH=iam) and serves the
     // bootstrap (Secrets Manager).
-    let builder = Builder::new(config, Some(aws))?;
+    let s3 = starlift_domain::s3::client(&aws);
+    let builder = Builder::new(config, Some(aws))?.with_s3(s3);
     // Migrate at cold start. Failing here must not stop the container: the
     // bootstrap event that creates the database users runs in this function
     // before those users can connect. Builds retry the migrations first.

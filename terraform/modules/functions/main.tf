@@ -25,6 +25,7 @@ locals {
       REJECTED_PREFIX   = var.rejected_prefix
       DQ_FAIL_HARD      = tostring(var.dq_fail_hard)
       DATASET           = var.dataset
+      BUCKET            = split(":", var.bucket_arn)[5]
     }
   }
 
