@@ -6,9 +6,9 @@
 
 use std::collections::BTreeSet;
 
-use starlift_domain::catalog::{Catalog, quote_ident};
+use starlift_domain::catalog::{Catalog, quote_ident, quote_literal};
 use starlift_domain::pack::Pack;
-use starlift_domain::warehouse::{self, Model, Name};
+use starlift_domain::warehouse::{self, Model, Name, TestDecl, TestKind};
 
 use crate::BuildError;
 use crate::grain::FactSql;
@@ -231,7 +231,7 @@ impl<'p> Warehouse<'p> {
             let (scope, label) = if whole {
                 (None, "whole table".to_string())
             } else {
-                self.generic_scope(&test.table)
+                self.generic_scope(test)
             };
             tests.push(Test {
                 name: test.check_name(),
@@ -262,10 +262,11 @@ impl<'p> Warehouse<'p> {
         tests
     }
 
-    /// How an incremental build scopes a generic test on `table`: a fact
-    /// table by its affected grain keys, an SCD2 dimension by the natural
-    /// keys of its changed source rows, anything else whole.
-    fn generic_scope(&self, table: &str) -> (Option<String>, String) {
+    /// How an incremental build scopes a generic test: a fact table by its
+    /// affected grain keys, an SCD2 dimension by the natural keys of its
+    /// changed source rows, any other table whole if this build wrote it.
+    fn generic_scope(&self, test: &TestDecl) -> (Option<String>, String) {
+        let table = test.table.as_str();
         for (name, fact) in &self.facts {
             let declared = &self.pack.manifest.facts[name];
             if declared.tables.iter().any(|t| t == table) {
@@ -300,8 +301,29 @@ impl<'p> Warehouse<'p> {
                 );
             }
         }
-        (None, "whole table".to_string())
+        let mut tested = vec![table];
+        if let TestKind::Relationships(relationship) = &test.kind {
+            tested.push(&relationship.to);
+        }
+        (
+            Some(written_in_build(&tested)),
+            format!("whole table if this build wrote {}", tested.join(" or ")),
+        )
     }
+}
+
+/// SQL true when the models of this build wrote any of `tables` (their
+/// `build_counts` rows; a table a model does not count is taken as written),
+/// so that a test of a table no model touched does not scan it again.
+fn written_in_build(tables: &[&str]) -> String {
+    let names = tables
+        .iter()
+        .map(|t| quote_literal(t))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "coalesce((SELECT bool_or(rows_changed <> 0) FROM build_counts WHERE table_name IN ({names})), true)"
+    )
 }
 
 /// The relation of `changed.<table>` in a build of `mode`.
@@ -419,6 +441,19 @@ mod tests {
             nulls.query
         );
         assert_eq!(nulls.scope, "rows of affected.invoice");
+        // A table that is neither a fact nor an SCD2 dimension is tested
+        // whole, if the build wrote it.
+        let tracks = scoped
+            .iter()
+            .find(|t| t.name == "dim_track.unique_track_id")
+            .unwrap();
+        assert!(
+            tracks.query.contains(
+                "(SELECT bool_or(rows_changed <> 0) FROM build_counts WHERE table_name IN ('dw.dim_track'))"
+            ),
+            "{}",
+            tracks.query
+        );
         let whole = warehouse.tests(Mode::Full, false);
         let nulls = whole
             .iter()
