@@ -49,7 +49,8 @@ data: ## regenerate the committed scale-1 sample set in data/<DATASET>/ (DATASET
 demo: system-deps ## installs what is missing, then runs the pipeline on data/<DATASET>/ (DATASET=chinook by default) in the local sandbox; summary in target/demo/summary.json
 	$(CARGO) xtask demo --dataset $(DATASET) --summary-json target/demo/summary.json
 
-bench: ## benchmarks (scale 1000) on DATASET (chinook by default): loader vs psql \copy and pgloader, builder full vs incremental
+bench: ## installs what is missing (pgloader too), then benchmarks (scale 1000) on DATASET (chinook by default): loader vs psql \copy and pgloader, builder full vs incremental
+	@bash scripts/deps.sh bench
 	$(CARGO) run --profile bench --locked -p xtask -- bench --dataset $(DATASET)
 
 clean: ## remove build output

@@ -23,6 +23,10 @@ have python3 || missing+=("python3")
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=("python3-venv")
 have cargo || missing+=("a Rust toolchain (rustup; rust-toolchain.toml pins 1.95.0)")
 have terraform || missing+=("terraform >= 1.6 (HashiCorp's package; not in Debian)")
+# `deps.sh bench`: also the peers `make bench` measures the loader against.
+if [ "${1:-}" = bench ]; then
+    have pgloader || missing+=("pgloader")
+fi
 if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
     missing+=("the postgres system user (comes with the postgresql package)")
 fi
@@ -39,6 +43,7 @@ for item in "${missing[@]}"; do
         postgresql-client*) apt_packages+=(postgresql-client) ;;
         python3-venv) apt_packages+=(python3-venv) ;;
         python3) apt_packages+=(python3 python3-venv) ;;
+        pgloader) apt_packages+=(pgloader) ;;
     esac
 done
 
@@ -50,7 +55,7 @@ if [ ${#apt_packages[@]} -gt 0 ] && have apt-get; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${apt_packages[@]}"
     # The Debian package starts a cluster of its own; the sandbox does not need it.
     if have systemctl; then $sudo systemctl disable --now postgresql >/dev/null 2>&1 || true; fi
-    exec "$0"
+    exec "$0" "$@"
 fi
 
 echo "deps: missing, please install:" >&2

@@ -78,8 +78,9 @@ fn append_rejects(
 }
 
 /// Merges the stage. A key repeated within the file (neither the hold nor
-/// the merge can touch a row twice): the last line wins, the others are
-/// reported, and the attempt runs again from its savepoint.
+/// the merge can touch a row twice, and an unchanged line must not hide a
+/// later one): the last line wins, the others are reported, and the attempt
+/// runs again from its savepoint.
 pub(crate) async fn merge_staged(
     tx: &Transaction<'_>,
     object: &ObjectRef,
@@ -90,49 +91,85 @@ pub(crate) async fn merge_staged(
     tx.batch_execute("SAVEPOINT merge_attempt")
         .await
         .map_err(db(object))?;
-    match attempt(tx, object, sql, load_id).await {
-        Ok(counts) => Ok(counts),
-        Err(error) if error.code() == Some(&SqlState::CARDINALITY_VIOLATION) => {
-            let Some(dedupe) = &sql.dedupe else {
-                return Err(classify(object, error));
-            };
-            tx.batch_execute("ROLLBACK TO SAVEPOINT merge_attempt")
-                .await
-                .map_err(db(object))?;
-            let duplicates = tx
-                .query(dedupe.as_str(), &[])
-                .await
-                .map_err(|e| classify(object, e))?;
-            append_rejects(
-                object,
-                stats,
-                duplicates.iter().map(|row| {
-                    let kept: i64 = row.get(1);
-                    (
-                        row.get::<_, i64>(0),
-                        format!("duplicate primary key: line {kept} has the same key and is loaded instead"),
-                        row.get::<_, String>(2),
-                    )
-                }),
-            )?;
-            let mut counts = attempt(tx, object, sql, load_id)
-                .await
-                .map_err(|e| classify(object, e))?;
+    let dedupe = match (attempt(tx, object, sql, load_id).await, &sql.dedupe) {
+        (Ok(Attempt::Merged(counts)), _) => return Ok(counts),
+        (Ok(Attempt::RepeatedKey), Some(dedupe)) => dedupe,
+        (Err(error), Some(dedupe)) if error.code() == Some(&SqlState::CARDINALITY_VIOLATION) => {
+            dedupe
+        }
+        (Err(error), _) => return Err(classify(object, error)),
+        // Only upsert tables (which have dedupe.sql) drop unchanged rows.
+        (Ok(Attempt::RepeatedKey), None) => {
+            return Err(Failure::Transient(TransientError::Internal(
+                "a repeated key reported for a table without dedupe.sql".into(),
+            )));
+        }
+    };
+    tx.batch_execute("ROLLBACK TO SAVEPOINT merge_attempt")
+        .await
+        .map_err(db(object))?;
+    let duplicates = tx
+        .query(dedupe.as_str(), &[])
+        .await
+        .map_err(|e| classify(object, e))?;
+    append_rejects(
+        object,
+        stats,
+        duplicates.iter().map(|row| {
+            let kept: i64 = row.get(1);
+            (
+                row.get::<_, i64>(0),
+                format!(
+                    "duplicate primary key: line {kept} has the same key and is loaded instead"
+                ),
+                row.get::<_, String>(2),
+            )
+        }),
+    )?;
+    match attempt(tx, object, sql, load_id)
+        .await
+        .map_err(|e| classify(object, e))?
+    {
+        Attempt::Merged(mut counts) => {
             counts.rejected_in_sql += duplicates.len() as u64;
             Ok(counts)
         }
-        Err(error) => Err(classify(object, error)),
+        // dedupe.sql left one line per key: a code fault, not the file's.
+        Attempt::RepeatedKey => Err(Failure::Transient(TransientError::Internal(
+            "a key still repeats in the stage after dedupe.sql".into(),
+        ))),
     }
 }
 
-/// Holds orphans back, replaces an append key's earlier rows, merges.
+/// How one merge attempt ended.
+enum Attempt {
+    Merged(Counts),
+    /// A line equal to the table's row shares its key with another line:
+    /// dedupe first.
+    RepeatedKey,
+}
+
+/// Drops unchanged rows, holds orphans back, replaces an append key's
+/// earlier rows, merges.
 async fn attempt(
     tx: &Transaction<'_>,
     object: &ObjectRef,
     sql: &TableSql,
     load_id: i64,
-) -> Result<Counts, tokio_postgres::Error> {
+) -> Result<Attempt, tokio_postgres::Error> {
     let mut counts = Counts::default();
+    if let Some(forget) = &sql.forget_superseded_pending {
+        // First, while the stage still holds every line: a key this file
+        // delivers no longer waits with an older version, whether or not
+        // its row changes.
+        tx.execute(forget.as_str(), &[]).await?;
+    }
+    if let Some(drop_unchanged) = &sql.drop_unchanged {
+        let row = tx.query_one(drop_unchanged.as_str(), &[]).await?;
+        if row.get::<_, bool>(1) {
+            return Ok(Attempt::RepeatedKey);
+        }
+    }
     if let Some(hold) = &sql.hold_orphans {
         counts.pending += until_stable(tx, hold, &[&load_id], sql.self_referencing).await?;
     }
@@ -141,13 +178,10 @@ async fn attempt(
             .execute(replace.as_str(), &[&object.bucket, &object.key, &load_id])
             .await?;
     }
-    if let Some(forget) = &sql.forget_superseded_pending {
-        tx.execute(forget.as_str(), &[]).await?;
-    }
     let merged = tx.query_one(sql.merge.as_str(), &[&load_id]).await?;
     counts.inserted = u64::try_from(merged.get::<_, i64>(0)).unwrap_or(0);
     counts.updated = u64::try_from(merged.get::<_, i64>(1)).unwrap_or(0);
-    Ok(counts)
+    Ok(Attempt::Merged(counts))
 }
 
 /// Runs a statement that moves orphan rows aside until it moves none, and

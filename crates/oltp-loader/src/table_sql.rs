@@ -21,6 +21,7 @@ const CLAIM_PENDING: &str = include_str!("../../../sql/engine/loader/claim_pendi
 const RELEASE_RESOLVED: &str = include_str!("../../../sql/engine/loader/release_resolved.sql");
 const REJECT_CHECK: &str = include_str!("../../../sql/engine/loader/reject_check.sql");
 const REPLACE_APPEND: &str = include_str!("../../../sql/engine/loader/replace_append.sql");
+const DROP_UNCHANGED: &str = include_str!("../../../sql/engine/loader/drop_unchanged.sql");
 
 /// The stage's own column: the CSV line a row came from (`stage.sql`).
 pub const LINE_COLUMN: &str = "_starlift_line";
@@ -50,6 +51,9 @@ pub struct TableSql {
     pub drop_orphans: Option<String>,
     /// Append tables only: removes what earlier versions of the key gave.
     pub replace_append: Option<String>,
+    /// Upsert tables: removes the staged rows equal to the table's
+    /// (`drop_unchanged.sql`); returns `(unchanged, repeated)`.
+    pub drop_unchanged: Option<String>,
     pub merge: String,
     pub forget_superseded_pending: Option<String>,
     pub claim_pending: String,
@@ -79,6 +83,44 @@ fn row_key(table: &Table, alias: &str) -> String {
             .iter()
             .map(|c| format!("{alias}.{}::text", quote_ident(c))),
         " || '|' || ",
+    )
+}
+
+/// `drop_unchanged.sql` for an upsert table whose file carries `present`.
+fn drop_unchanged(
+    table: &Table,
+    stage_name: &str,
+    present: &[String],
+) -> Result<String, TemplateError> {
+    let key = &table.primary_key;
+    let compared: Vec<String> = present
+        .iter()
+        .filter(|name| !key.contains(name))
+        .map(|name| quote_ident(name))
+        .collect();
+    // A key-only table: a row whose key is there is unchanged.
+    let (target_values, stage_values) = if compared.is_empty() {
+        ("true".to_string(), "true".to_string())
+    } else {
+        (
+            join(compared.iter().map(|c| format!("target.{c}")), ", "),
+            join(compared.iter().map(|c| format!("s.{c}")), ", "),
+        )
+    };
+    render(
+        DROP_UNCHANGED,
+        &[
+            ("stage", stage_name),
+            ("target", &table.qualified_name()),
+            ("key_match", &key_match(key, key, "s", "target")),
+            ("target_values", &target_values),
+            ("stage_values", &stage_values),
+            (
+                "stage_key",
+                &join(key.iter().map(|c| format!("s.{}", quote_ident(c))), ", "),
+            ),
+            ("repeat_match", &key_match(key, key, "o", "u")),
+        ],
     )
 }
 
@@ -214,6 +256,11 @@ impl TableSql {
                 )
             }
         };
+        let drop_unchanged = if append {
+            None
+        } else {
+            Some(drop_unchanged(table, stage_name, &present_names)?)
+        };
         let (hold_orphans, drop_orphans) = match orphans(table, stage_name) {
             None => (None, None),
             Some((orphan_condition, missing_reason)) => (
@@ -287,6 +334,7 @@ impl TableSql {
             checks,
             hold_orphans,
             drop_orphans,
+            drop_unchanged,
             replace_append: if append {
                 Some(render(
                     REPLACE_APPEND,
@@ -349,6 +397,7 @@ impl TableSql {
             &self.hold_orphans,
             &self.drop_orphans,
             &self.replace_append,
+            &self.drop_unchanged,
             &self.forget_superseded_pending,
         ]
         .into_iter()
