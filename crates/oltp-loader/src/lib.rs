@@ -13,6 +13,7 @@ mod rejects;
 mod s3io;
 mod stage;
 pub mod table_sql;
+pub mod trusted;
 
 use std::time::Instant;
 
@@ -39,6 +40,10 @@ pub struct Loader {
     pub catalog: &'static Catalog,
     /// The pack's CSV dialect defaults; a file's key options follow them.
     pub csv_options: Vec<(String, String)>,
+    /// The tables whose merges skip the per-row foreign-key triggers after
+    /// the loader's own set-based check ([`trusted`]); empty when the role
+    /// may not. Tests and the benchmark clear it to measure the other path.
+    pub trusted_tables: std::collections::BTreeSet<String>,
 }
 
 /// Why a container could not start.
@@ -54,6 +59,8 @@ pub enum StartupError {
     Template(#[from] starlift_domain::sql::TemplateError),
     #[error(transparent)]
     Verify(#[from] table_sql::VerifyError),
+    #[error(transparent)]
+    Trusted(#[from] trusted::TrustedError),
 }
 
 impl Loader {
@@ -78,7 +85,7 @@ impl Loader {
         pack: Pack,
     ) -> Result<Self, StartupError> {
         let db = CachedClient::new(Connector::new(config.oltp.clone(), aws)?);
-        let catalog = {
+        let (catalog, trusted_tables) = {
             let mut client = db.get().await?;
             let engine = migrate(&mut client, &ETL).await?;
             let tables = migrate(&mut client, &pack.oltp).await?;
@@ -89,7 +96,9 @@ impl Loader {
             );
             let catalog = pack.read_catalog(&client).await?;
             table_sql::TableSql::verify_all(&mut client, catalog).await?;
-            catalog
+            let trusted = trusted::trusted_tables(&mut client, &catalog.schema).await?;
+            tracing::info!(tables = ?trusted, "merges that skip per-row foreign-key triggers");
+            (catalog, trusted)
         };
         ledger::check_statements()?;
         Ok(Self {
@@ -98,6 +107,7 @@ impl Loader {
             config,
             catalog,
             csv_options: pack.csv_options(),
+            trusted_tables,
         })
     }
 }

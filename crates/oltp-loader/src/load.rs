@@ -94,7 +94,10 @@ pub(crate) async fn load_object(
         .map_err(db(object))?;
     let staged = stage_file(loader, &tx, object, route, body, load_id).await;
     let loaded = match staged {
-        Ok(staged) => merge_and_publish(loader, &tx, object, staged, load_id).await,
+        Ok(staged) => {
+            let trusted = loader.trusted_tables.contains(&table.name);
+            merge_and_publish(loader, &tx, object, staged, load_id, trusted).await
+        }
         Err(failure) => Err(failure),
     };
     match loaded {
@@ -125,6 +128,7 @@ async fn merge_and_publish(
     object: &ObjectRef,
     staged: Staged,
     load_id: i64,
+    trusted: bool,
 ) -> Result<Loaded, Failure> {
     let Staged {
         sql,
@@ -135,7 +139,7 @@ async fn merge_and_publish(
     tx.execute(ledger("lock_merge")?, &[])
         .await
         .map_err(|e| classify(object, e))?;
-    let mut counts = merge_staged(tx, object, &sql, &mut stats, load_id).await?;
+    let mut counts = merge_staged(tx, object, &sql, &mut stats, load_id, trusted).await?;
     counts.rejected_in_sql += check_rejects;
     let merged = rows
         .saturating_sub(counts.rejected_in_sql)

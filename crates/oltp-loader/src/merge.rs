@@ -12,6 +12,7 @@ use crate::ledger::{db, ledger};
 use crate::load::{Failure, ObjectRef, classify};
 use crate::reader::{self, ParseStats};
 use crate::table_sql::TableSql;
+use crate::trusted::trusted;
 
 /// Counts of one merge.
 #[derive(Debug, Default)]
@@ -87,11 +88,23 @@ pub(crate) async fn merge_staged(
     sql: &TableSql,
     stats: &mut ParseStats,
     load_id: i64,
+    trusted: bool,
 ) -> Result<Counts, Failure> {
+    let trusted = if trusted {
+        Some(
+            TriggerSwitch::new()
+                .map_err(|e| Failure::Transient(TransientError::Internal(e.to_string())))?,
+        )
+    } else {
+        None
+    };
     tx.batch_execute("SAVEPOINT merge_attempt")
         .await
         .map_err(db(object))?;
-    let dedupe = match (attempt(tx, object, sql, load_id).await, &sql.dedupe) {
+    let dedupe = match (
+        attempt(tx, object, sql, load_id, trusted).await,
+        &sql.dedupe,
+    ) {
         (Ok(Attempt::Merged(counts)), _) => return Ok(counts),
         (Ok(Attempt::RepeatedKey), Some(dedupe)) => dedupe,
         (Err(error), Some(dedupe)) if error.code() == Some(&SqlState::CARDINALITY_VIOLATION) => {
@@ -126,7 +139,7 @@ pub(crate) async fn merge_staged(
             )
         }),
     )?;
-    match attempt(tx, object, sql, load_id)
+    match attempt(tx, object, sql, load_id, trusted)
         .await
         .map_err(|e| classify(object, e))?
     {
@@ -141,6 +154,23 @@ pub(crate) async fn merge_staged(
     }
 }
 
+/// The statements that switch this transaction's foreign-key triggers off
+/// and on again around a trusted merge.
+#[derive(Clone, Copy)]
+struct TriggerSwitch {
+    off: &'static str,
+    on: &'static str,
+}
+
+impl TriggerSwitch {
+    fn new() -> Result<Self, starlift_domain::sql::TemplateError> {
+        Ok(Self {
+            off: trusted("skip_fk_triggers")?,
+            on: trusted("fire_fk_triggers")?,
+        })
+    }
+}
+
 /// How one merge attempt ended.
 enum Attempt {
     Merged(Counts),
@@ -151,11 +181,14 @@ enum Attempt {
 
 /// Drops unchanged rows, holds orphans back, replaces an append key's
 /// earlier rows, merges.
+/// `trusted`: the merge skips the per-row foreign-key triggers, after the
+/// parents are locked and the orphans held back (see [`crate::trusted`]).
 async fn attempt(
     tx: &Transaction<'_>,
     object: &ObjectRef,
     sql: &TableSql,
     load_id: i64,
+    trusted: Option<TriggerSwitch>,
 ) -> Result<Attempt, tokio_postgres::Error> {
     let mut counts = Counts::default();
     if let Some(forget) = &sql.forget_superseded_pending {
@@ -170,6 +203,11 @@ async fn attempt(
             return Ok(Attempt::RepeatedKey);
         }
     }
+    // Tables without foreign keys have no triggers to skip.
+    let trusted = trusted.filter(|_| sql.lock_parents.is_some());
+    if let (Some(_), Some(lock)) = (&trusted, &sql.lock_parents) {
+        tx.batch_execute(lock).await?;
+    }
     if let Some(hold) = &sql.hold_orphans {
         counts.pending += until_stable(tx, hold, &[&load_id], sql.self_referencing).await?;
     }
@@ -178,7 +216,13 @@ async fn attempt(
             .execute(replace.as_str(), &[&object.bucket, &object.key, &load_id])
             .await?;
     }
+    if let Some(switch) = &trusted {
+        tx.batch_execute(switch.off).await?;
+    }
     let merged = tx.query_one(sql.merge.as_str(), &[&load_id]).await?;
+    if let Some(switch) = &trusted {
+        tx.batch_execute(switch.on).await?;
+    }
     counts.inserted = u64::try_from(merged.get::<_, i64>(0)).unwrap_or(0);
     counts.updated = u64::try_from(merged.get::<_, i64>(1)).unwrap_or(0);
     Ok(Attempt::Merged(counts))

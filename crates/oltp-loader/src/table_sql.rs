@@ -22,6 +22,7 @@ const RELEASE_RESOLVED: &str = include_str!("../../../sql/engine/loader/release_
 const REJECT_CHECK: &str = include_str!("../../../sql/engine/loader/reject_check.sql");
 const REPLACE_APPEND: &str = include_str!("../../../sql/engine/loader/replace_append.sql");
 const DROP_UNCHANGED: &str = include_str!("../../../sql/engine/loader/drop_unchanged.sql");
+const LOCK_PARENTS: &str = include_str!("../../../sql/engine/loader/lock_parents.sql");
 
 /// The stage's own column: the CSV line a row came from (`stage.sql`).
 pub const LINE_COLUMN: &str = "_starlift_line";
@@ -54,6 +55,9 @@ pub struct TableSql {
     /// Upsert tables: removes the staged rows equal to the table's
     /// (`drop_unchanged.sql`); returns `(unchanged, repeated)`.
     pub drop_unchanged: Option<String>,
+    /// Tables with foreign keys: locks the referenced tables against other
+    /// writers (`lock_parents.sql`), before a trusted merge's orphan check.
+    pub lock_parents: Option<String>,
     pub merge: String,
     pub forget_superseded_pending: Option<String>,
     pub claim_pending: String,
@@ -84,6 +88,26 @@ fn row_key(table: &Table, alias: &str) -> String {
             .map(|c| format!("{alias}.{}::text", quote_ident(c))),
         " || '|' || ",
     )
+}
+
+/// `lock_parents.sql` over the tables `table` references (itself included
+/// when it references itself), or `None` without foreign keys.
+fn lock_parents(table: &Table) -> Result<Option<String>, TemplateError> {
+    let parents: std::collections::BTreeSet<&str> = table
+        .foreign_keys
+        .iter()
+        .map(|fk| fk.references.as_str())
+        .collect();
+    if parents.is_empty() {
+        return Ok(None);
+    }
+    let quoted = join(
+        parents
+            .iter()
+            .map(|p| format!("{}.{}", quote_ident(&table.schema), quote_ident(p))),
+        ", ",
+    );
+    Ok(Some(render(LOCK_PARENTS, &[("parents", &quoted)])?))
 }
 
 /// `drop_unchanged.sql` for an upsert table whose file carries `present`.
@@ -335,6 +359,7 @@ impl TableSql {
             hold_orphans,
             drop_orphans,
             drop_unchanged,
+            lock_parents: lock_parents(table)?,
             replace_append: if append {
                 Some(render(
                     REPLACE_APPEND,
@@ -398,6 +423,7 @@ impl TableSql {
             &self.drop_orphans,
             &self.replace_append,
             &self.drop_unchanged,
+            &self.lock_parents,
             &self.forget_superseded_pending,
         ]
         .into_iter()
