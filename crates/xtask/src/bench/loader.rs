@@ -1,7 +1,12 @@
 //! The loader benchmark: oltp-loader end to end (sandbox S3 → OLTP) against
 //! `psql \copy` of the same file into an equivalent staging table followed by
 //! the same merge SQL (the ceiling), and pgloader. The loader runs as its own
-//! process so its peak RSS is its own; it reports VmHWM when done.
+//! process so its peak RSS is its own; it reports VmHWM when done. Beside
+//! them, the physical limits: `\copy` into an empty table like the
+//! loader's (constraints, indexes, foreign keys) and into one with only the
+//! primary key; the loader again keeping its per-row foreign-key triggers
+//! (a role without the privilege to skip them); and an unchanged re-drop of
+//! the file under a new key.
 //!
 //! Pack-generic ([`Plan`]): the measured file is the data set's largest CSV
 //! (Chinook's InvoiceLine.csv, classicmodels' orderdetails.csv), its table
@@ -101,6 +106,7 @@ fn child_load(
     url: &str,
     event: &Value,
     out: &Path,
+    fk_triggers: FkTriggers,
 ) -> Result<(f64, f64, Value)> {
     let event_file = out.join("bench-event.json");
     std::fs::write(&event_file, event.to_string())?;
@@ -109,6 +115,9 @@ fn child_load(
         .arg("bench-loader-child")
         .arg("--event")
         .arg(&event_file);
+    if fk_triggers == FkTriggers::Always {
+        command.arg("--fk-triggers");
+    }
     for (key, value) in loader_env(sandbox, dataset, url) {
         command.env(key, value);
     }
@@ -124,6 +133,15 @@ fn child_load(
     let ms = result["handler_ms"].as_f64().unwrap_or(0.0);
     let rss_mb = result["peak_rss_kb"].as_f64().unwrap_or(0.0) / 1024.0;
     Ok((ms, rss_mb, result["report"]["loads"][0].clone()))
+}
+
+/// Whether the loader may skip the per-row foreign-key triggers where its
+/// role allows (its default), or keeps them (the path of a role without the
+/// privilege), for the side-by-side figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FkTriggers {
+    WhereAllowed,
+    Always,
 }
 
 /// One CSV file of the data set and the table the loader routes it to.
@@ -378,9 +396,10 @@ fn ceiling_script(table: &Table, shape: &FileShape, file: &Path) -> Result<Strin
     Ok(script)
 }
 
-/// `psql \copy` of the file straight into the table, with every constraint,
-/// index and trigger it has (emptied first, untimed; the engine's NOT NULL
-/// columns, which the loader fills, get a default).
+/// `psql \copy` of the file into an empty table like the loader's: the
+/// same columns, defaults, CHECKs, indexes, primary key and foreign keys
+/// (to the same parents). The engine's NOT NULL columns, which the loader
+/// fills, get a default.
 fn copy_into_table(
     url: &str,
     table: &Table,
@@ -388,21 +407,40 @@ fn copy_into_table(
     file: &Path,
     out: &Path,
 ) -> Result<f64> {
-    let target = table.qualified_name();
-    let mut prepare = format!("\\set ON_ERROR_STOP 1\nTRUNCATE {target};\n");
-    for column in engine_columns(table) {
+    let copy = "bench_copy";
+    let mut prepare = format!(
+        "\\set ON_ERROR_STOP 1\nDROP TABLE IF EXISTS {copy};\nCREATE TABLE {copy} (LIKE {} INCLUDING ALL);\n",
+        table.qualified_name()
+    );
+    for fk in &table.foreign_keys {
+        let parent = if fk.references == table.name {
+            copy.to_string()
+        } else {
+            format!(
+                "{}.{}",
+                quote_ident(&table.schema),
+                quote_ident(&fk.references)
+            )
+        };
+        let list = |columns: &[String]| {
+            columns
+                .iter()
+                .map(|c| quote_ident(c))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         prepare.push_str(&format!(
-            "ALTER TABLE {target} ALTER {} SET DEFAULT 0;\n",
-            quote_ident(column)
+            "ALTER TABLE {copy} ADD FOREIGN KEY ({}) REFERENCES {parent} ({});\n",
+            list(&fk.columns),
+            list(&fk.referenced_columns)
         ));
     }
-    run_psql(url, &prepare, out).context("emptying the table for \\copy")?;
-    run_psql(url, &copy_script(&target, shape, file), out)
+    prepare.push_str(&engine_defaults(table, copy));
+    timed_copy(url, copy, &prepare, shape, file, out)
 }
 
-/// `psql \copy` of the file into an empty copy of the table that has its
-/// columns, defaults and primary key only (run after [`copy_into_table`],
-/// whose defaults it copies).
+/// `psql \copy` of the file into an empty table with the same columns and
+/// defaults and only the primary key.
 fn copy_pk_only(
     url: &str,
     table: &Table,
@@ -410,21 +448,48 @@ fn copy_pk_only(
     file: &Path,
     out: &Path,
 ) -> Result<f64> {
-    let target = table.qualified_name();
+    let copy = "bench_pk_only";
     let mut prepare = format!(
-        "\\set ON_ERROR_STOP 1\nDROP TABLE IF EXISTS bench_pk_only;\nCREATE TABLE bench_pk_only (LIKE {target} INCLUDING DEFAULTS);\n"
+        "\\set ON_ERROR_STOP 1\nDROP TABLE IF EXISTS {copy};\nCREATE TABLE {copy} (LIKE {} INCLUDING DEFAULTS);\n",
+        table.qualified_name()
     );
     if !table.primary_key.is_empty() {
         let key: Vec<String> = table.primary_key.iter().map(|c| quote_ident(c)).collect();
         prepare.push_str(&format!(
-            "ALTER TABLE bench_pk_only ADD PRIMARY KEY ({});\n",
+            "ALTER TABLE {copy} ADD PRIMARY KEY ({});\n",
             key.join(", ")
         ));
     }
-    run_psql(url, &prepare, out).context("creating the primary-key-only table")?;
-    let ms = run_psql(url, &copy_script("bench_pk_only", shape, file), out)?;
-    run_psql(url, "DROP TABLE bench_pk_only;\n", out)?;
+    prepare.push_str(&engine_defaults(table, copy));
+    timed_copy(url, copy, &prepare, shape, file, out)
+}
+
+/// Runs `prepare` (untimed), then the timed `\copy` into `copy`, then drops it.
+fn timed_copy(
+    url: &str,
+    copy: &str,
+    prepare: &str,
+    shape: &FileShape,
+    file: &Path,
+    out: &Path,
+) -> Result<f64> {
+    run_psql(url, prepare, out).with_context(|| format!("creating {copy}"))?;
+    let ms = run_psql(url, &copy_script(copy, shape, file), out)?;
+    run_psql(url, &format!("DROP TABLE {copy};\n"), out)?;
     Ok(ms)
+}
+
+/// A default for each engine column of `copy` (the loader fills them).
+fn engine_defaults(table: &Table, copy: &str) -> String {
+    engine_columns(table)
+        .iter()
+        .map(|column| {
+            format!(
+                "ALTER TABLE {copy} ALTER {} SET DEFAULT 0;\n",
+                quote_ident(column)
+            )
+        })
+        .collect()
 }
 
 /// The engine's own NOT NULL columns of `table`.
@@ -863,7 +928,7 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
     eprintln!("starting the sandbox…");
     let sandbox = Sandbox::start().await?;
     let mut targets = Vec::new();
-    for name in ["loader", "ceiling", "pgloader"] {
+    for name in ["loader", "ceiling", "pgloader", "triggers"] {
         let url = sandbox.postgres().create_database(name).await?;
         let loader = loader_for(&sandbox, dataset, &url).await?;
         targets.push(Target { url, loader });
@@ -909,8 +974,14 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
             sequencer,
         )
         .await?;
-        let (loader_ms, peak_rss_mb, summary) =
-            child_load(&sandbox, dataset, &targets[0].url, &event, out)?;
+        let (loader_ms, peak_rss_mb, summary) = child_load(
+            &sandbox,
+            dataset,
+            &targets[0].url,
+            &event,
+            out,
+            FkTriggers::WhereAllowed,
+        )?;
         if summary["rows_inserted"].as_u64() != Some(rows) {
             bail!("the loader did not insert every row: {summary}");
         }
@@ -920,6 +991,18 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
             out,
         )?;
         let pgloader = run_pgloader(&targets[2].url, table, &shape, &file.path, out);
+        // The same file through the loader keeping every trigger.
+        let (with_triggers_ms, _, with_triggers) = child_load(
+            &sandbox,
+            dataset,
+            &targets[3].url,
+            &event,
+            out,
+            FkTriggers::Always,
+        )?;
+        if with_triggers["rows_inserted"].as_u64() != Some(rows) {
+            bail!("the loader keeping its triggers did not insert every row: {with_triggers}");
+        }
         // The physical limits, in the ceiling's database (its parents are
         // there): \copy into the table itself, then into a copy with only
         // its primary key.
@@ -934,8 +1017,14 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
             sequencer,
         )
         .await?;
-        let (redrop_ms, _, redrop) =
-            child_load(&sandbox, dataset, &targets[0].url, &redrop_event, out)?;
+        let (redrop_ms, _, redrop) = child_load(
+            &sandbox,
+            dataset,
+            &targets[0].url,
+            &redrop_event,
+            out,
+            FkTriggers::WhereAllowed,
+        )?;
         if redrop["rows_unchanged"].as_u64() != Some(rows) {
             bail!("the re-drop of an identical file changed rows: {redrop}");
         }
@@ -960,6 +1049,7 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
             "copy_pk_only_ms": copy_pk_only.as_ref().ok().map(|ms| ms.round()),
             "copy_pk_only_error": copy_pk_only.as_ref().err().map(|e| format!("{e:#}")),
             "loader_time_vs_copy_into_table": ratio(loader_ms, &copy_into_table),
+            "loader_with_fk_triggers_ms": with_triggers_ms.round(),
             "redrop_ms": redrop_ms.round(),
             "redrop_vs_first_load": ratio(redrop_ms, &Ok(loader_ms)),
             "redrop_vs_copy_into_table": ratio(redrop_ms, &copy_into_table),
@@ -1007,8 +1097,14 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
         sequencer,
     )
     .await?;
-    let (grown_ms, grown_rss_mb, grown_summary) =
-        child_load(&sandbox, dataset, &targets[0].url, &event, out)?;
+    let (grown_ms, grown_rss_mb, grown_summary) = child_load(
+        &sandbox,
+        dataset,
+        &targets[0].url,
+        &event,
+        out,
+        FkTriggers::WhereAllowed,
+    )?;
     if grown_summary["status"] != "loaded" {
         bail!("the grown file did not load: {grown_summary}");
     }
@@ -1082,10 +1178,12 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
     );
     for r in &results {
         println!(
-            "{}: \\copy into the table {} ms, with only its primary key {} ms; loader / \\copy into the table {} (target <= 0.6); unchanged re-drop {} ms, / \\copy into the table {} (target <= 0.2)",
+            "{}: \\copy into the table {} ms, with only its primary key {} ms; loader {} ms (keeping its FK triggers {} ms), / \\copy into the table {} (target <= 0.6); unchanged re-drop {} ms, / \\copy into the table {} (target <= 0.2)",
             r["table"].as_str().unwrap_or(""),
             cell(&r["copy_into_table_ms"]),
             cell(&r["copy_pk_only_ms"]),
+            cell(&r["loader_ms"]),
+            cell(&r["loader_with_fk_triggers_ms"]),
             cell(&r["loader_time_vs_copy_into_table"]),
             cell(&r["redrop_ms"]),
             cell(&r["redrop_vs_copy_into_table"]),
@@ -1100,6 +1198,9 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
 pub struct ChildArgs {
     #[arg(long)]
     pub event: PathBuf,
+    /// Keep the per-row foreign-key triggers on every merge.
+    #[arg(long)]
+    pub fk_triggers: bool,
 }
 
 pub fn child(args: ChildArgs) -> Result<()> {
@@ -1114,7 +1215,10 @@ pub fn child(args: ChildArgs) -> Result<()> {
                 .force_path_style(true)
                 .build(),
         );
-        let loader = Loader::connect(config, s3, None).await?;
+        let mut loader = Loader::connect(config, s3, None).await?;
+        if args.fk_triggers {
+            loader.trusted_tables.clear();
+        }
         let event = serde_json::from_str(&std::fs::read_to_string(&args.event)?)?;
         let started = Instant::now();
         let report = handle_event(&loader, event).await?;
