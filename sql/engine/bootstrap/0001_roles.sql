@@ -154,6 +154,23 @@ BEGIN
 END
 $bootstrap$;
 
+-- OLTP: the loader may switch off the per-row foreign-key triggers of its own
+-- merges after checking the parents itself (sql/engine/loader/trusted.sql);
+-- it owns those tables already. PostgreSQL 15+ grants this per parameter;
+-- a master that may not grant it (RDS's rds_superuser may not, unless AWS
+-- allows it on the engine version) leaves the loader on the trigger path.
+DO $bootstrap$
+BEGIN
+    IF current_setting('starlift.purpose') <> 'oltp' OR current_setting('server_version_num')::int < 150000 THEN
+        RETURN;
+    END IF;
+    EXECUTE 'GRANT SET ON PARAMETER session_replication_role TO starlift_loader';
+EXCEPTION WHEN insufficient_privilege THEN
+    RAISE WARNING 'starlift bootstrap: % may not grant SET ON PARAMETER session_replication_role: oltp-loader keeps the per-row foreign-key triggers (slower first loads, same result)',
+        current_user;
+END
+$bootstrap$;
+
 -- OLAP: analysts read whatever the builder creates.
 DO $bootstrap$
 DECLARE
