@@ -16,7 +16,7 @@ static LEDGER: LazyLock<Vec<(&'static str, String)>> =
     LazyLock::new(|| named_statements(include_str!("../../../sql/engine/loader/ledger.sql")));
 
 /// Names of the ledger statements, checked at cold start ([`check_statements`]).
-const NAMES: [&str; 9] = [
+const NAMES: [&str; 10] = [
     "lock_object",
     "lock_merge",
     "find_version",
@@ -26,6 +26,7 @@ const NAMES: [&str; 9] = [
     "fail_load",
     "pending_exists",
     "create_rejected_stage",
+    "known_versions",
 ];
 
 /// Every ledger statement exists (a cold-start check: a missing one is a

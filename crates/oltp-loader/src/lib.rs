@@ -9,6 +9,7 @@ mod ledger;
 mod load;
 mod merge;
 mod reader;
+pub mod reconcile;
 mod rejects;
 mod s3io;
 mod stage;
@@ -216,12 +217,61 @@ pub enum TransientError {
     Internal(String),
 }
 
+/// The function's response: an event's loads, or a reconcile's report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Response {
+    Loads(LoadReport),
+    Reconcile(reconcile::ReconcileReport),
+}
+
+/// Why a payload cannot be handled.
+#[derive(Debug, thiserror::Error)]
+pub enum RequestError {
+    #[error(
+        "unsupported payload: expected an S3 event (\"Records\") or {{\"action\":\"reconcile\",\"bucket\":…}}: {0}"
+    )]
+    Unsupported(serde_json::Error),
+    #[error(transparent)]
+    Transient(#[from] TransientError),
+}
+
+/// How long before the invocation's deadline a reconcile stops starting
+/// loads: room for the load it may be in and the response.
+pub const RECONCILE_RESERVE: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Handles one payload: an S3 event, or `{"action":"reconcile",…}` (which
+/// stops starting loads `reserve` before `deadline`).
+pub async fn handle_request(
+    loader: &Loader,
+    payload: serde_json::Value,
+    deadline: Instant,
+    reserve: std::time::Duration,
+) -> Result<Response, RequestError> {
+    if reconcile::is_reconcile(&payload) {
+        let request = serde_json::from_value(payload).map_err(RequestError::Unsupported)?;
+        let report = reconcile::reconcile(loader, request, deadline, reserve).await?;
+        return Ok(Response::Reconcile(report));
+    }
+    let event: S3Event = serde_json::from_value(payload).map_err(RequestError::Unsupported)?;
+    Ok(Response::Loads(handle_event(loader, event).await?))
+}
+
 /// The Lambda entry point.
 pub async fn function_handler(
     loader: &Loader,
-    event: LambdaEvent<S3Event>,
-) -> Result<LoadReport, lambda_runtime::Error> {
-    Ok(handle_event(loader, event.payload).await?)
+    event: LambdaEvent<serde_json::Value>,
+) -> Result<Response, lambda_runtime::Error> {
+    let deadline = remaining(&event.context)
+        .map(|left| Instant::now() + left)
+        .unwrap_or_else(|| Instant::now() + std::time::Duration::from_secs(900));
+    Ok(handle_request(loader, event.payload, deadline, RECONCILE_RESERVE).await?)
+}
+
+/// The time left before the invocation's deadline.
+fn remaining(context: &lambda_runtime::Context) -> Option<std::time::Duration> {
+    let deadline = std::time::UNIX_EPOCH + std::time::Duration::from_millis(context.deadline);
+    deadline.duration_since(std::time::SystemTime::now()).ok()
 }
 
 /// Loads every record of an S3 event, in order. A transient fault on any
@@ -321,6 +371,16 @@ async fn handle_record(
         tracing::info!(event = name, "not an ObjectCreated event; ignored");
         return Ok(LoadSummary::new(&object.key, LoadStatus::Ignored));
     }
+    process_object(loader, object, started).await
+}
+
+/// Routes one object under its decoded key and loads it (an event's record,
+/// or an object a reconcile found).
+pub(crate) async fn process_object(
+    loader: &Loader,
+    object: ObjectRef,
+    started: Instant,
+) -> Result<LoadSummary, TransientError> {
     let route = match route_key(loader.catalog, &object.key, &loader.config.incoming_prefix) {
         Ok(route) => route,
         Err(RouteError::OutsidePrefix { .. }) => {

@@ -2,7 +2,6 @@
 //! The oltp-loader Lambda binary: builds the clients once (and applies the
 //! OLTP migrations), then serves S3 events. All logic lives in the library.
 
-use aws_lambda_events::event::s3::S3Event;
 use lambda_runtime::{LambdaEvent, service_fn};
 use oltp_loader::{Loader, function_handler};
 use starlift_domain::config::{DbAuth, LoaderConfig};
@@ -16,8 +15,10 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let iam = (config.oltp.auth == DbAuth::Iam).then(|| aws.clone());
     let loader = Loader::connect(config, s3, iam).await?;
     let loader = &loader;
-    lambda_runtime::run(service_fn(move |event: LambdaEvent<S3Event>| async move {
-        function_handler(loader, event).await
-    }))
+    lambda_runtime::run(service_fn(
+        move |event: LambdaEvent<serde_json::Value>| async move {
+            function_handler(loader, event).await
+        },
+    ))
     .await
 }

@@ -283,7 +283,9 @@ async fn the_users_can_do_their_jobs_and_nothing_more() {
     // It skips its merges' foreign-key triggers exactly when the bootstrap
     // could grant it the parameter.
     let granted = rds
-        .bool("SELECT has_parameter_privilege('starlift_loader', 'session_replication_role', 'SET')")
+        .bool(
+            "SELECT has_parameter_privilege('starlift_loader', 'session_replication_role', 'SET')",
+        )
         .await;
     assert_eq!(
         !loader.trusted_tables.is_empty(),

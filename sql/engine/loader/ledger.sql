@@ -27,3 +27,7 @@ WHERE load_id = $1
 SELECT EXISTS (SELECT 1 FROM etl.pending_row WHERE schema_name = $1 AND table_name = $2)
 -- name: create_rejected_stage
 CREATE TEMPORARY TABLE rejected_stage (line_no bigint, column_name text, reason text, raw_record text) ON COMMIT DROP
+-- name: known_versions
+-- Reconcile: which of the listed keys' current versions the ledger holds.
+-- $1 = bucket, $2 = the keys.
+SELECT object_key, etag FROM etl.load WHERE bucket = $1 AND object_key = ANY ($2::text[])
