@@ -16,7 +16,7 @@ static LEDGER: LazyLock<Vec<(&'static str, String)>> =
     LazyLock::new(|| named_statements(include_str!("../../../sql/engine/loader/ledger.sql")));
 
 /// Names of the ledger statements, checked at cold start ([`check_statements`]).
-const NAMES: [&str; 10] = [
+const NAMES: [&str; 13] = [
     "lock_object",
     "lock_merge",
     "find_version",
@@ -27,6 +27,9 @@ const NAMES: [&str; 10] = [
     "pending_exists",
     "create_rejected_stage",
     "known_versions",
+    "start_resolution",
+    "finish_resolution",
+    "last_object_load",
 ];
 
 /// Every ledger statement exists (a cold-start check: a missing one is a

@@ -2,6 +2,8 @@
 //! constraints, merge, pending-row resolution, rejects, ledger row. Each
 //! stage lives in its own module; this one runs them in order.
 
+use std::time::Instant;
+
 use starlift_domain::catalog::Table;
 use starlift_domain::routing::Route;
 use tokio_postgres::Transaction;
@@ -9,6 +11,7 @@ use tokio_postgres::Transaction;
 use crate::ledger::{Admission, admit, db, fail_in_transaction, ledger, start_ledger_row};
 use crate::merge::{Counts, merge_staged, reject_checks, resolve_pending};
 use crate::reader::ParseStats;
+use crate::resolve::continue_resolution;
 use crate::s3io::{Fetched, fetch};
 use crate::stage::{Staged, stage_file};
 use crate::{LoadStatus, LoadSummary, Loader, TransientError, rejects};
@@ -42,6 +45,16 @@ impl From<TransientError> for Failure {
 /// Data errors (class 22) and integrity violations (class 23) come from the
 /// file's content and will repeat on retry; anything else may pass next time.
 pub(crate) fn classify(object: &ObjectRef, error: tokio_postgres::Error) -> Failure {
+    // The load's own statement_timeout (the invocation's deadline): a retry
+    // would run out the same way.
+    if error.code() == Some(&tokio_postgres::error::SqlState::QUERY_CANCELED) {
+        return Failure::File(format!(
+            "the file's merge did not finish before this invocation's deadline ({}); nothing of it loaded. Split it into smaller files or raise the function's timeout",
+            error
+                .as_db_error()
+                .map_or_else(|| error.to_string(), |e| e.message().to_string())
+        ));
+    }
     let deterministic = error.code().is_some_and(|code| {
         let code = code.code();
         code.starts_with("22") || code.starts_with("23")
@@ -61,17 +74,23 @@ pub(crate) fn classify(object: &ObjectRef, error: tokio_postgres::Error) -> Fail
     }
 }
 
+/// Kept free before the deadline to record a failed file and answer.
+const FAILURE_RESERVE: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// What a successful load produced.
 struct Loaded {
     stats: ParseStats,
     counts: Counts,
     rejects_key: Option<String>,
+    /// The resolution budget ran out: more pending rows may load now.
+    more_to_resolve: bool,
 }
 
 pub(crate) async fn load_object(
     loader: &Loader,
     object: &ObjectRef,
     route: Route,
+    deadline: Instant,
 ) -> Result<LoadSummary, TransientError> {
     let table: &Table = route.table;
     let mut client = loader.db.get().await?;
@@ -92,11 +111,15 @@ pub(crate) async fn load_object(
     tx.batch_execute("SAVEPOINT file_load")
         .await
         .map_err(db(object))?;
-    let staged = stage_file(loader, &tx, object, route, body, load_id).await;
+    // A file must be staged within half of the invocation's time left: the
+    // merge and the rest need about as long again.
+    let now = Instant::now();
+    let cutoff = now + deadline.saturating_duration_since(now) / 2;
+    let staged = stage_file(loader, &tx, object, route, body, load_id, cutoff).await;
     let loaded = match staged {
         Ok(staged) => {
             let trusted = loader.trusted_tables.contains(&table.name);
-            merge_and_publish(loader, &tx, object, staged, load_id, trusted).await
+            merge_and_publish(loader, &tx, object, staged, load_id, trusted, deadline).await
         }
         Err(failure) => Err(failure),
     };
@@ -104,7 +127,17 @@ pub(crate) async fn load_object(
         Ok(loaded) => {
             finish_ledger_row(&tx, object, load_id, &loaded).await?;
             tx.commit().await.map_err(db(object))?;
-            Ok(summary_of(object, &table.name, load_id, loaded))
+            // The later transactions take the connection again.
+            drop(client);
+            let more = loaded.more_to_resolve;
+            let mut summary = summary_of(object, &table.name, load_id, loaded);
+            if more {
+                let continued = continue_resolution(loader, object, load_id, deadline).await?;
+                summary.rows_resolved += continued.resolved;
+                summary.resolution_transactions = continued.transactions;
+                summary.resolution_cut_short = continued.cut_short;
+            }
+            Ok(summary)
         }
         Err(Failure::File(error)) => {
             tx.batch_execute("ROLLBACK TO SAVEPOINT file_load")
@@ -129,12 +162,29 @@ async fn merge_and_publish(
     staged: Staged,
     load_id: i64,
     trusted: bool,
+    deadline: Instant,
 ) -> Result<Loaded, Failure> {
     let Staged {
         sql,
         rows,
         mut stats,
     } = staged;
+    // Every statement from here on ends before the invocation's deadline,
+    // with room to record the failure.
+    let left = deadline
+        .saturating_duration_since(Instant::now())
+        .saturating_sub(FAILURE_RESERVE);
+    if left.is_zero() {
+        return Err(Failure::File(
+            "no time was left in this invocation to merge the staged file; split it into smaller files or raise the function's timeout".into(),
+        ));
+    }
+    tx.batch_execute(&format!(
+        "SET LOCAL statement_timeout = {}",
+        left.as_millis()
+    ))
+    .await
+    .map_err(|e| classify(object, e))?;
     let check_rejects = reject_checks(tx, object, &sql, &mut stats).await?;
     tx.execute(ledger("lock_merge")?, &[])
         .await
@@ -145,12 +195,15 @@ async fn merge_and_publish(
         .saturating_sub(counts.rejected_in_sql)
         .saturating_sub(counts.pending);
     counts.unchanged = merged.saturating_sub(counts.inserted + counts.updated);
-    counts.resolved = resolve_pending(tx, object, loader.catalog, load_id).await?;
+    let resolution =
+        resolve_pending(tx, object, loader.catalog, load_id, loader.resolve_budget).await?;
+    counts.resolved = resolution.resolved;
     let rejects_key = rejects::publish(loader, tx, object, &stats, load_id).await?;
     Ok(Loaded {
         stats,
         counts,
         rejects_key,
+        more_to_resolve: resolution.more,
     })
 }
 

@@ -247,15 +247,27 @@ async fn until_stable(
     }
 }
 
-/// Retries every table's pending rows in foreign-key order; rows whose parents
-/// have now arrived move into their tables, stamped with this load's batch.
+/// What one transaction's retry of pending rows did.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Resolution {
+    /// Pending rows that loaded.
+    pub resolved: u64,
+    /// The budget ran out: more pending rows may be resolvable now.
+    pub more: bool,
+}
+
+/// Retries the pending rows whose parents are there now, in foreign-key
+/// order, staging at most `budget` of them (a self-referencing table's are
+/// staged whole); they move into their tables stamped with `load_id`.
 pub(crate) async fn resolve_pending(
     tx: &Transaction<'_>,
     object: &ObjectRef,
     catalog: &Catalog,
     load_id: i64,
-) -> Result<u64, Failure> {
-    let mut resolved = 0;
+    budget: i64,
+) -> Result<Resolution, Failure> {
+    let mut resolution = Resolution::default();
+    let mut left = budget;
     for table in catalog.load_order() {
         let exists: bool = tx
             .query_one(ledger("pending_exists")?, &[&table.schema, &table.name])
@@ -265,12 +277,18 @@ pub(crate) async fn resolve_pending(
         if !exists {
             continue;
         }
+        if left <= 0 {
+            resolution.more = true;
+            break;
+        }
         let sql = TableSql::for_pending(table)
             .map_err(|e| Failure::Transient(TransientError::Internal(e.to_string())))?;
         tx.batch_execute(&sql.create_stage)
             .await
             .map_err(|e| classify(object, e))?;
-        tx.execute(sql.claim_pending.as_str(), &[])
+        let limit = (!sql.self_referencing).then_some(left);
+        let claimed = tx
+            .execute(sql.claim_pending.as_str(), &[&limit])
             .await
             .map_err(|e| classify(object, e))?;
         if let Some(drop_orphans) = &sql.drop_orphans {
@@ -281,10 +299,19 @@ pub(crate) async fn resolve_pending(
         tx.execute(sql.merge.as_str(), &[&load_id])
             .await
             .map_err(|e| classify(object, e))?;
-        resolved += tx
+        resolution.resolved += tx
             .execute(sql.release_resolved.as_str(), &[])
             .await
             .map_err(|e| classify(object, e))?;
+        tx.batch_execute(&format!("DROP TABLE {}", sql.stage_name))
+            .await
+            .map_err(|e| classify(object, e))?;
+        let claimed = i64::try_from(claimed).unwrap_or(i64::MAX);
+        if limit == Some(claimed) {
+            resolution.more = true;
+            break;
+        }
+        left = left.saturating_sub(claimed);
     }
-    Ok(resolved)
+    Ok(resolution)
 }

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::ledger::ledger;
+use crate::resolve::continue_resolution;
 use crate::{LoadStatus, LoadSummary, Loader, ObjectRef, TransientError, process_object};
 
 /// The request, as the schedule (or an operator) sends it.
@@ -52,6 +53,9 @@ pub struct ReconcileReport {
     /// When not complete: the `start_after` of the next run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resume_after: Option<String>,
+    /// Pending rows a resolution pass loaded at the end (left by loads
+    /// whose invocations ran out of time).
+    pub rows_resolved: u64,
     /// The summaries of the objects this run loaded or failed.
     pub loads: Vec<LoadSummary>,
 }
@@ -74,6 +78,7 @@ pub async fn reconcile(
         other: 0,
         complete: false,
         resume_after: None,
+        rows_resolved: 0,
         loads: Vec::new(),
     };
     let mut start_after = request.start_after.clone();
@@ -99,7 +104,7 @@ pub async fn reconcile(
                 report.resume_after = start_after.or_else(|| Some(String::new()));
                 return Ok(report);
             }
-            let summary = process_object(loader, object, Instant::now()).await?;
+            let summary = process_object(loader, object, Instant::now(), deadline).await?;
             match summary.status {
                 LoadStatus::Loaded => report.loaded += 1,
                 LoadStatus::Failed => report.failed += 1,
@@ -116,10 +121,45 @@ pub async fn reconcile(
             }
             None => {
                 report.complete = true;
+                report.rows_resolved = resolve_leftovers(loader, &request.bucket, deadline).await?;
                 return Ok(report);
             }
         }
     }
+}
+
+/// Resolves pending rows that may have become loadable without a load
+/// resolving them (a load cut short by its deadline), in the name of the
+/// newest object load.
+async fn resolve_leftovers(
+    loader: &Loader,
+    bucket: &str,
+    deadline: Instant,
+) -> Result<u64, TransientError> {
+    let object = ObjectRef {
+        bucket: bucket.to_string(),
+        key: "(reconcile: pending rows)".to_string(),
+        etag: String::new(),
+        version_id: None,
+        sequencer: None,
+        size: None,
+    };
+    let client = loader.db.get().await?;
+    let newest: Option<i64> = client
+        .query_one(ledger("last_object_load")?, &[])
+        .await
+        .map_err(|source| TransientError::Database {
+            key: object.key.clone(),
+            source,
+        })?
+        .get(0);
+    drop(client);
+    let Some(load_id) = newest else {
+        return Ok(0);
+    };
+    Ok(continue_resolution(loader, &object, load_id, deadline)
+        .await?
+        .resolved)
 }
 
 /// One listed page of the drop zone.

@@ -2,6 +2,8 @@
 //! temporary stage table as they arrive (memory stays flat: rows travel in
 //! bounded batches).
 
+use std::time::Instant;
+
 use futures_util::pin_mut;
 use postgres_types::{ToSql, Type};
 use starlift_domain::catalog::{Column, LoadMode, Table};
@@ -33,6 +35,7 @@ pub(crate) async fn stage_file(
     route: Route,
     body: Box<dyn AsyncBufRead + Send + Unpin>,
     load_id: i64,
+    cutoff: Instant,
 ) -> Result<Staged, Failure> {
     let table = route.table;
     let (header_tx, header_rx) = oneshot::channel();
@@ -59,13 +62,30 @@ pub(crate) async fn stage_file(
     tx.batch_execute(&sql.create_stage)
         .await
         .map_err(|e| classify(object, e))?;
-    let copied = copy_rows(tx, &sql, table, rows_rx, load_id).await;
+    let copied = copy_rows(tx, &sql, table, rows_rx, load_id, cutoff).await;
     let end = parser.await;
-    let rows = copied.map_err(|error| classify(object, error))?;
+    let rows = match copied.map_err(|error| classify(object, error))? {
+        Copied::All(rows) => rows,
+        Copied::OutOfTime(rows) => return Err(Failure::File(out_of_time(rows))),
+    };
     match end {
         Ok(ParseEnd::Finished(stats)) => Ok(Staged { sql, rows, stats }),
         other => Err(parse_end_failure(object, other)),
     }
+}
+
+/// How a COPY of the parser's rows ended.
+enum Copied {
+    All(u64),
+    /// The staging cutoff passed after this many rows (the COPY is abandoned).
+    OutOfTime(u64),
+}
+
+/// The failure of a file too large to load within one invocation.
+fn out_of_time(rows: u64) -> String {
+    format!(
+        "the file could not be staged within half of this invocation's time ({rows} rows staged when it ran out), so it would time out and be retried forever; nothing of it loaded. Split it into smaller files (a few million rows each load well within Lambda's 15 minutes) or raise the function's timeout"
+    )
 }
 
 /// The binary COPY of the parser's batches; an append table's rows carry
@@ -76,7 +96,8 @@ async fn copy_rows(
     table: &Table,
     mut rows_rx: mpsc::Receiver<Vec<reader::StagedRow>>,
     load_id: i64,
-) -> Result<u64, tokio_postgres::Error> {
+    cutoff: Instant,
+) -> Result<Copied, tokio_postgres::Error> {
     let append = table.mode == LoadMode::Append;
     let mut types = vec![Type::INT8];
     if append {
@@ -86,7 +107,13 @@ async fn copy_rows(
     let sink = tx.copy_in(&sql.copy_in).await?;
     let writer = BinaryCopyInWriter::new(sink, &types);
     pin_mut!(writer);
+    let mut rows = 0u64;
     while let Some(batch) = rows_rx.recv().await {
+        if Instant::now() >= cutoff {
+            // Dropping the writer abandons the COPY; the caller rolls back.
+            return Ok(Copied::OutOfTime(rows));
+        }
+        rows += batch.len() as u64;
         for (line, values) in &batch {
             let mut row: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(values.len() + 2);
             row.push(line);
@@ -97,7 +124,7 @@ async fn copy_rows(
             writer.as_mut().write(&row).await?;
         }
     }
-    writer.finish().await
+    writer.finish().await.map(Copied::All)
 }
 
 fn parse_end_failure(object: &ObjectRef, end: Result<ParseEnd, tokio::task::JoinError>) -> Failure {

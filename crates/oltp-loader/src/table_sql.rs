@@ -215,6 +215,40 @@ fn orphans(table: &Table, stage_name: &str) -> Option<(String, String)> {
     ))
 }
 
+/// The claim filter of `claim_pending.sql`: a pending row of `table` whose
+/// parents are all there, over the row as `r`. A self-referencing table's
+/// rows may be each other's parents, so all are claimed (`true`) and
+/// `drop_orphans.sql` sorts them out in the stage.
+fn resolvable(table: &Table, stage_name: &str) -> String {
+    if table.is_self_referencing() {
+        return "true".to_string();
+    }
+    match orphans(table, stage_name) {
+        None => "true".to_string(),
+        Some(_) => {
+            let any_orphan: Vec<String> = table
+                .foreign_keys
+                .iter()
+                .map(|fk| {
+                    let not_null = join(
+                        fk.columns
+                            .iter()
+                            .map(|c| format!("r.{} IS NOT NULL", quote_ident(c))),
+                        " AND ",
+                    );
+                    format!(
+                        "({not_null} AND NOT EXISTS (SELECT 1 FROM {}.{} AS parent WHERE {}))",
+                        quote_ident(&table.schema),
+                        quote_ident(&fk.references),
+                        key_match(&fk.columns, &fk.referenced_columns, "r", "parent")
+                    )
+                })
+                .collect();
+            format!("NOT ({})", any_orphan.join(" OR "))
+        }
+    }
+}
+
 impl TableSql {
     /// `present` are the columns the file carries: only they are compared and
     /// written on existing rows (all columns for pending-row retries).
@@ -403,6 +437,7 @@ impl TableSql {
                     ),
                     ("schema_literal", &schema_literal),
                     ("table_literal", &table_literal),
+                    ("resolvable", &resolvable(table, stage_name)),
                 ],
             )?,
             release_resolved: render(RELEASE_RESOLVED, &with_pending)?,

@@ -6,7 +6,8 @@ SELECT pg_advisory_xact_lock(hashtextextended($1, 1870))
 -- that waits for a parent can never miss that parent's arrival.
 SELECT pg_advisory_xact_lock(5138716154329034051)
 -- name: find_version
-SELECT load_id, status FROM etl.load WHERE bucket = $1 AND object_key = $2 AND etag = $3
+SELECT load_id, status FROM etl.load
+WHERE bucket = $1 AND object_key = $2 AND etag = $3 AND resolves_for IS NULL
 -- name: loaded_sequencers
 SELECT sequencer FROM etl.load WHERE bucket = $1 AND object_key = $2 AND status = 'loaded' AND sequencer IS NOT NULL
 -- name: start_load
@@ -30,4 +31,18 @@ CREATE TEMPORARY TABLE rejected_stage (line_no bigint, column_name text, reason 
 -- name: known_versions
 -- Reconcile: which of the listed keys' current versions the ledger holds.
 -- $1 = bucket, $2 = the keys.
-SELECT object_key, etag FROM etl.load WHERE bucket = $1 AND object_key = ANY ($2::text[])
+SELECT object_key, etag FROM etl.load
+WHERE bucket = $1 AND object_key = ANY ($2::text[]) AND resolves_for IS NULL
+-- name: start_resolution
+-- A later transaction resolving pending rows for load $1: a ledger row of
+-- its own (its load_id is the batch stamped on what it resolves).
+INSERT INTO etl.load (bucket, object_key, version_id, etag, sequencer, size_bytes, schema_name, table_name, status, started_at, resolves_for)
+SELECT bucket, object_key, version_id, etag, NULL, size_bytes, schema_name, NULL, 'loaded', clock_timestamp(), load_id
+FROM etl.load WHERE load_id = $1
+RETURNING load_id
+-- name: finish_resolution
+UPDATE etl.load SET rows_resolved = $2, finished_at = clock_timestamp() WHERE load_id = $1
+-- name: last_object_load
+-- Reconcile's resolution pass: the newest object load, which later
+-- resolution rows name. NULL when nothing loaded yet.
+SELECT max(load_id) FROM etl.load WHERE resolves_for IS NULL AND status = 'loaded'

@@ -1,0 +1,11 @@
+-- Bounded work per invocation: pending rows whose parents arrived are
+-- resolved in transactions of bounded size. The first is the arriving
+-- file's own; each later one gets a ledger row of its own (its load_id is
+-- the batch stamped on the rows it resolved) that names the load it
+-- continues in resolves_for and repeats that load's object. Only object
+-- loads are unique per object version.
+
+ALTER TABLE etl.load ADD COLUMN resolves_for bigint REFERENCES etl.load (load_id);
+ALTER TABLE etl.load DROP CONSTRAINT load_object_version_key;
+CREATE UNIQUE INDEX load_object_version_key ON etl.load (bucket, object_key, etag)
+    WHERE resolves_for IS NULL;
