@@ -38,7 +38,7 @@ pub static ETL: MigrationSet = MigrationSet {
     migrations: &[
         migration!(1, "engine/oltp", "0001_etl.sql"),
         migration!(2, "engine/oltp", "0002_etl_schema.sql"),
-        migration!(3, "engine/oltp", "0003_resolution_rows.sql"),
+        migration!(3, "engine/oltp", "0003_bounded_and_identical.sql"),
     ],
 };
 

@@ -16,7 +16,7 @@ static LEDGER: LazyLock<Vec<(&'static str, String)>> =
     LazyLock::new(|| named_statements(include_str!("../../../sql/engine/loader/ledger.sql")));
 
 /// Names of the ledger statements, checked at cold start ([`check_statements`]).
-const NAMES: [&str; 13] = [
+const NAMES: [&str; 14] = [
     "lock_object",
     "lock_merge",
     "find_version",
@@ -30,6 +30,7 @@ const NAMES: [&str; 13] = [
     "start_resolution",
     "finish_resolution",
     "last_object_load",
+    "same_content_loaded",
 ];
 
 /// Every ledger statement exists (a cold-start check: a missing one is a
@@ -54,7 +55,7 @@ pub(crate) fn db(object: &ObjectRef) -> impl Fn(tokio_postgres::Error) -> Transi
 
 pub(crate) enum Admission {
     Proceed,
-    Done(LoadSummary),
+    Done(Box<LoadSummary>),
 }
 
 /// Duplicate and out-of-order checks, under the object's lock.
@@ -78,7 +79,7 @@ pub(crate) async fn admit(
         let mut summary = LoadSummary::new(&object.key, LoadStatus::Duplicate);
         summary.table = table.map(str::to_string);
         summary.load_id = Some(row.get(0));
-        return Ok(Admission::Done(summary));
+        return Ok(Admission::Done(Box::new(summary)));
     }
     if let Some(sequencer) = &object.sequencer {
         let rows = tx
@@ -97,7 +98,7 @@ pub(crate) async fn admit(
             summary.error = Some(format!(
                 "event sequencer {sequencer} is older than the loaded version's {newest}"
             ));
-            return Ok(Admission::Done(summary));
+            return Ok(Admission::Done(Box::new(summary)));
         }
     }
     Ok(Admission::Proceed)
@@ -140,7 +141,7 @@ pub(crate) async fn record_file_failure(
     let tx = client.transaction().await.map_err(db(object))?;
     let table_name = table.map(|t| t.name.as_str());
     if let Admission::Done(summary) = admit(&tx, object, table_name).await? {
-        return Ok(summary);
+        return Ok(*summary);
     }
     let load_id = start_ledger_row(&tx, object, &loader.catalog.schema, table_name).await?;
     let summary = fail_in_transaction(loader, &tx, object, table_name, load_id, error).await?;

@@ -4,6 +4,7 @@
 //! `main.rs` builds a [`Loader`] once per container and hands events to
 //! [`function_handler`]; tests call the same handler against the sandbox.
 
+mod content;
 pub mod events;
 mod ledger;
 mod load;
@@ -161,6 +162,10 @@ pub struct LoadSummary {
     /// still loadable (the next load or a reconcile resolves them).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub resolution_cut_short: bool,
+    /// An earlier load of the same content (bytes, CSV options, table) left
+    /// the table as it is: nothing was merged (every row unchanged).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub same_content_as: Option<i64>,
     /// Append tables: rows of earlier versions of the same key, replaced.
     pub rows_replaced: u64,
     pub milliseconds: u64,
@@ -186,6 +191,7 @@ impl LoadSummary {
             rows_resolved: 0,
             resolution_transactions: 0,
             resolution_cut_short: false,
+            same_content_as: None,
             rows_replaced: 0,
             milliseconds: 0,
             error: None,

@@ -14,6 +14,7 @@ use crate::reader::ParseStats;
 use crate::resolve::continue_resolution;
 use crate::s3io::{Fetched, fetch};
 use crate::stage::{Staged, stage_file};
+use crate::table_sql::TableSql;
 use crate::{LoadStatus, LoadSummary, Loader, TransientError, rejects};
 
 /// The object an event refers to.
@@ -84,6 +85,9 @@ struct Loaded {
     rejects_key: Option<String>,
     /// The resolution budget ran out: more pending rows may load now.
     more_to_resolve: bool,
+    content_sha256: String,
+    /// The earlier load of the same content this one found in the table.
+    same_as: Option<i64>,
 }
 
 pub(crate) async fn load_object(
@@ -96,7 +100,7 @@ pub(crate) async fn load_object(
     let mut client = loader.db.get().await?;
     let tx = client.transaction().await.map_err(db(object))?;
     if let Admission::Done(summary) = admit(&tx, object, Some(&table.name)).await? {
-        return Ok(summary);
+        return Ok(*summary);
     }
     let body = match fetch(loader, object, route.compression).await? {
         Fetched::Body(body) => body,
@@ -168,6 +172,7 @@ async fn merge_and_publish(
         sql,
         rows,
         mut stats,
+        content_sha256,
     } = staged;
     // Every statement from here on ends before the invocation's deadline,
     // with room to record the failure.
@@ -189,6 +194,25 @@ async fn merge_and_publish(
     tx.execute(ledger("lock_merge")?, &[])
         .await
         .map_err(|e| classify(object, e))?;
+    if let Some(same_as) =
+        same_content_unchanged(tx, object, &sql, &content_sha256, &stats, load_id).await?
+    {
+        // Nothing to merge, hold back or resolve: these rows are the table's.
+        let rejects_key = rejects::publish(loader, tx, object, &stats, load_id).await?;
+        let counts = Counts {
+            unchanged: rows.saturating_sub(check_rejects),
+            rejected_in_sql: check_rejects,
+            ..Counts::default()
+        };
+        return Ok(Loaded {
+            stats,
+            counts,
+            rejects_key,
+            more_to_resolve: false,
+            content_sha256,
+            same_as: Some(same_as),
+        });
+    }
     let mut counts = merge_staged(tx, object, &sql, &mut stats, load_id, trusted).await?;
     counts.rejected_in_sql += check_rejects;
     let merged = rows
@@ -204,7 +228,47 @@ async fn merge_and_publish(
         counts,
         rejects_key,
         more_to_resolve: resolution.more,
+        content_sha256,
+        same_as: None,
     })
+}
+
+/// The earlier load whose identical content left the table as it is now
+/// (same rows, same rejects, no load since), if any: then this re-drop is
+/// already in the table.
+async fn same_content_unchanged(
+    tx: &Transaction<'_>,
+    object: &ObjectRef,
+    sql: &TableSql,
+    content_sha256: &str,
+    stats: &ParseStats,
+    load_id: i64,
+) -> Result<Option<i64>, Failure> {
+    let Some(unchanged_since) = &sql.unchanged_since else {
+        return Ok(None);
+    };
+    let Some(earlier) = tx
+        .query_opt(
+            ledger("same_content_loaded")?,
+            &[&sql.schema, &sql.table, &content_sha256, &load_id],
+        )
+        .await
+        .map_err(|e| classify(object, e))?
+    else {
+        return Ok(None);
+    };
+    let (earlier_id, earlier_rejected): (i64, i64) = (earlier.get(0), earlier.get(1));
+    // A repeated key's earlier lines are rejected by the merge: a different
+    // count means the earlier load saw other rejects than this one would.
+    if u64::try_from(earlier_rejected).ok() != Some(stats.rows_rejected) {
+        return Ok(None);
+    }
+    let unchanged: bool = tx
+        .query_one(unchanged_since.as_str(), &[&earlier_id])
+        .await
+        .map_err(|e| classify(object, e))?
+        .get(0);
+    Ok(unchanged.then_some(earlier_id))
 }
 
 async fn finish_ledger_row(
@@ -227,6 +291,7 @@ async fn finish_ledger_row(
             &to_i64(counts.pending),
             &to_i64(counts.resolved),
             &to_i64(counts.replaced),
+            &loaded.content_sha256,
         ],
     )
     .await
@@ -247,5 +312,6 @@ fn summary_of(object: &ObjectRef, table: &str, load_id: i64, loaded: Loaded) -> 
     summary.rows_resolved = loaded.counts.resolved;
     summary.rows_replaced = loaded.counts.replaced;
     summary.rejects_key = loaded.rejects_key;
+    summary.same_content_as = loaded.same_as;
     summary
 }

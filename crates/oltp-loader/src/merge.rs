@@ -171,6 +171,14 @@ impl TriggerSwitch {
     }
 }
 
+/// `drop_unchanged.sql`'s answer: whether a changed row's key repeats.
+fn repeated_key(messages: &[tokio_postgres::SimpleQueryMessage]) -> bool {
+    messages.iter().any(|message| match message {
+        tokio_postgres::SimpleQueryMessage::Row(row) => row.get("repeated") == Some("t"),
+        _ => false,
+    })
+}
+
 /// How one merge attempt ended.
 enum Attempt {
     Merged(Counts),
@@ -197,11 +205,10 @@ async fn attempt(
         // its row changes.
         tx.execute(forget.as_str(), &[]).await?;
     }
-    if let Some(drop_unchanged) = &sql.drop_unchanged {
-        let row = tx.query_one(drop_unchanged.as_str(), &[]).await?;
-        if row.get::<_, bool>(1) {
-            return Ok(Attempt::RepeatedKey);
-        }
+    if let Some(drop_unchanged) = &sql.drop_unchanged
+        && repeated_key(&tx.simple_query(drop_unchanged).await?)
+    {
+        return Ok(Attempt::RepeatedKey);
     }
     // Tables without foreign keys have no triggers to skip.
     let trusted = trusted.filter(|_| sql.lock_parents.is_some());

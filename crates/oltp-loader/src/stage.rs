@@ -15,6 +15,7 @@ use tokio_postgres::Transaction;
 use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_util::io::SyncIoBridge;
 
+use crate::content::Hashing;
 use crate::load::{Failure, ObjectRef, classify};
 use crate::reader::{self, BATCHES_IN_FLIGHT, ParseEnd, ParseStats};
 use crate::table_sql::TableSql;
@@ -25,6 +26,8 @@ pub(crate) struct Staged {
     pub sql: TableSql,
     pub rows: u64,
     pub stats: ParseStats,
+    /// The content's identity ([`crate::content`]).
+    pub content_sha256: String,
 }
 
 /// Streams `body` through the parser into `stage_rows`.
@@ -45,13 +48,25 @@ pub(crate) async fn stage_file(
     let mut dialect_options = loader.csv_options.clone();
     dialect_options.extend(route.options);
     let parser = tokio::task::spawn_blocking(move || {
-        reader::parse(input, table, &dialect_options, gzip, header_tx, rows_tx)
+        let mut input = Hashing::new(input, &table.name, &dialect_options, gzip);
+        let end = reader::parse(
+            &mut input,
+            table,
+            &dialect_options,
+            gzip,
+            header_tx,
+            rows_tx,
+        );
+        (end, input.finish())
     });
+    // The parser's end without the digest, for the paths that fail anyway.
+    let parse_end =
+        |joined: Result<(ParseEnd, String), tokio::task::JoinError>| joined.map(|(end, _)| end);
     let header: HeaderMap = match header_rx.await {
         Ok(Ok(header)) => header,
         Ok(Err(error)) => return Err(Failure::File(error.to_string())),
         // The parser ended before judging the header: its result says why.
-        Err(_) => return Err(parse_end_failure(object, parser.await)),
+        Err(_) => return Err(parse_end_failure(object, parse_end(parser.await))),
     };
     for ignored in &header.ignored {
         tracing::warn!(column = %ignored, "unknown column ignored");
@@ -69,8 +84,13 @@ pub(crate) async fn stage_file(
         Copied::OutOfTime(rows) => return Err(Failure::File(out_of_time(rows))),
     };
     match end {
-        Ok(ParseEnd::Finished(stats)) => Ok(Staged { sql, rows, stats }),
-        other => Err(parse_end_failure(object, other)),
+        Ok((ParseEnd::Finished(stats), content_sha256)) => Ok(Staged {
+            sql,
+            rows,
+            stats,
+            content_sha256,
+        }),
+        other => Err(parse_end_failure(object, parse_end(other))),
     }
 }
 

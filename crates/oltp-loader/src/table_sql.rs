@@ -23,6 +23,11 @@ const REJECT_CHECK: &str = include_str!("../../../sql/engine/loader/reject_check
 const REPLACE_APPEND: &str = include_str!("../../../sql/engine/loader/replace_append.sql");
 const DROP_UNCHANGED: &str = include_str!("../../../sql/engine/loader/drop_unchanged.sql");
 const LOCK_PARENTS: &str = include_str!("../../../sql/engine/loader/lock_parents.sql");
+const UNCHANGED_SINCE: &str = include_str!("../../../sql/engine/loader/unchanged_since.sql");
+
+/// `drop_unchanged.sql`'s stage of the changed rows, renamed to the stage's
+/// name once filled (so no two exist at a time).
+const CHANGED_STAGE: &str = "stage_changed_rows";
 
 /// The stage's own column: the CSV line a row came from (`stage.sql`).
 pub const LINE_COLUMN: &str = "_starlift_line";
@@ -38,6 +43,9 @@ pub struct CheckSql {
 /// The rendered statements for one table and one staging table.
 #[derive(Debug, Clone)]
 pub struct TableSql {
+    /// The table's schema and name, unquoted.
+    pub schema: String,
+    pub table: String,
     /// A foreign key refers back to the table: orphan checks repeat until stable.
     pub self_referencing: bool,
     pub mode: LoadMode,
@@ -53,11 +61,15 @@ pub struct TableSql {
     /// Append tables only: removes what earlier versions of the key gave.
     pub replace_append: Option<String>,
     /// Upsert tables: removes the staged rows equal to the table's
-    /// (`drop_unchanged.sql`); returns `(unchanged, repeated)`.
+    /// (`drop_unchanged.sql`, several statements for `simple_query`; its
+    /// one row is `(unchanged, repeated)`).
     pub drop_unchanged: Option<String>,
     /// Tables with foreign keys: locks the referenced tables against other
     /// writers (`lock_parents.sql`), before a trusted merge's orphan check.
     pub lock_parents: Option<String>,
+    /// Upsert tables: whether the table is as a given earlier load left it
+    /// (`unchanged_since.sql`), for re-drops of the same content.
+    pub unchanged_since: Option<String>,
     pub merge: String,
     pub forget_superseded_pending: Option<String>,
     pub claim_pending: String,
@@ -139,11 +151,9 @@ fn drop_unchanged(
             ("key_match", &key_match(key, key, "s", "target")),
             ("target_values", &target_values),
             ("stage_values", &stage_values),
-            (
-                "stage_key",
-                &join(key.iter().map(|c| format!("s.{}", quote_ident(c))), ", "),
-            ),
-            ("repeat_match", &key_match(key, key, "o", "u")),
+            ("changed_stage", CHANGED_STAGE),
+            ("changed_key_match", &key_match(key, key, "c", "target")),
+            ("repeat_match", &key_match(key, key, "o", "c")),
         ],
     )
 }
@@ -364,6 +374,8 @@ impl TableSql {
             ("stage_row_key", stage_row_key.as_str()),
         ];
         Ok(Self {
+            schema: table.schema.clone(),
+            table: table.name.clone(),
             self_referencing: table.is_self_referencing(),
             mode: table.mode,
             stage_name: stage_name.to_string(),
@@ -394,6 +406,18 @@ impl TableSql {
             drop_orphans,
             drop_unchanged,
             lock_parents: lock_parents(table)?,
+            unchanged_since: if append {
+                None
+            } else {
+                Some(render(
+                    UNCHANGED_SINCE,
+                    &[
+                        ("target", &target),
+                        ("schema_literal", &schema_literal),
+                        ("table_literal", &table_literal),
+                    ],
+                )?)
+            },
             replace_append: if append {
                 Some(render(
                     REPLACE_APPEND,
@@ -457,8 +481,8 @@ impl TableSql {
             &self.hold_orphans,
             &self.drop_orphans,
             &self.replace_append,
-            &self.drop_unchanged,
             &self.lock_parents,
+            &self.unchanged_since,
             &self.forget_superseded_pending,
         ]
         .into_iter()
@@ -496,6 +520,14 @@ impl TableSql {
                         .prepare(statement)
                         .await
                         .map_err(|e| VerifyError::statement(table, statement, e))?;
+                }
+                // Several statements, run as one simple query: run on the
+                // empty stage (it renames a copy of it to its own name).
+                if let Some(drop_unchanged) = &sql.drop_unchanged {
+                    transaction
+                        .simple_query(drop_unchanged)
+                        .await
+                        .map_err(|e| VerifyError::statement(table, drop_unchanged, e))?;
                 }
                 transaction
                     .batch_execute(&format!("DROP TABLE {}", sql.stage_name))

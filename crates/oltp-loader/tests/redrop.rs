@@ -47,6 +47,10 @@ async fn an_unchanged_redrop_under_a_new_key_writes_no_row() {
         0,
         "no row rewritten or locked"
     );
+    assert_eq!(
+        again.same_content_as, first.load_id,
+        "the same content found the table as it left it: {again:?}"
+    );
 
     // One changed row among unchanged ones: exactly that row is written.
     let changed = ARTISTS.replace("2,Accept", "2,Accept (DE)");
@@ -169,5 +173,36 @@ async fn an_unchanged_row_still_supersedes_an_older_pending_version() {
             .await,
         1,
         "the newest export's row stays"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_content_after_another_load_changed_the_table_merges_again() {
+    let harness = Harness::start().await;
+    harness
+        .drop_file("incoming/Artist.csv", ARTISTS.as_bytes().to_vec())
+        .await;
+    let changed = ARTISTS.replace("2,Accept", "2,Accept (DE)");
+    harness
+        .drop_file("incoming/artist/changed.csv", changed.into_bytes())
+        .await;
+    // The first export again, newest now: its values come back.
+    let again = harness
+        .drop_file(
+            "incoming/artist/first-again.csv",
+            ARTISTS.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(again.same_content_as, None, "{again:?}");
+    assert_eq!(
+        (again.rows_updated, again.rows_unchanged),
+        (1, 2),
+        "{again:?}"
+    );
+    assert_eq!(
+        harness
+            .count("SELECT count(*) FROM chinook.artist WHERE name = 'Accept'")
+            .await,
+        1
     );
 }

@@ -17,7 +17,8 @@ RETURNING load_id
 -- name: finish_load
 UPDATE etl.load
 SET rows_read = $2, rows_inserted = $3, rows_updated = $4, rows_unchanged = $5,
-    rows_rejected = $6, rows_pending = $7, rows_resolved = $8, rows_replaced = $9, finished_at = clock_timestamp()
+    rows_rejected = $6, rows_pending = $7, rows_resolved = $8, rows_replaced = $9,
+    content_sha256 = $10, finished_at = clock_timestamp()
 WHERE load_id = $1
 -- name: fail_load
 UPDATE etl.load
@@ -46,3 +47,11 @@ UPDATE etl.load SET rows_resolved = $2, finished_at = clock_timestamp() WHERE lo
 -- Reconcile's resolution pass: the newest object load, which later
 -- resolution rows name. NULL when nothing loaded yet.
 SELECT max(load_id) FROM etl.load WHERE resolves_for IS NULL AND status = 'loaded'
+-- name: same_content_loaded
+-- The newest earlier load of the same content into table $2 of schema $1
+-- ($3 = the content's SHA-256), and its rejected rows. $4 = this load.
+SELECT load_id, rows_rejected FROM etl.load
+WHERE schema_name = $1 AND table_name = $2 AND content_sha256 = $3
+  AND status = 'loaded' AND resolves_for IS NULL AND load_id <> $4
+ORDER BY load_id DESC
+LIMIT 1

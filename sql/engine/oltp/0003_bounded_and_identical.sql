@@ -9,3 +9,10 @@ ALTER TABLE etl.load ADD COLUMN resolves_for bigint REFERENCES etl.load (load_id
 ALTER TABLE etl.load DROP CONSTRAINT load_object_version_key;
 CREATE UNIQUE INDEX load_object_version_key ON etl.load (bucket, object_key, etag)
     WHERE resolves_for IS NULL;
+
+-- A re-drop of content already loaded (same bytes, same CSV options, same
+-- table) into a table no load has changed since costs no merge: the
+-- content's SHA-256 identifies it.
+ALTER TABLE etl.load ADD COLUMN content_sha256 text;
+CREATE INDEX load_content_idx ON etl.load (schema_name, table_name, content_sha256)
+    WHERE content_sha256 IS NOT NULL;
