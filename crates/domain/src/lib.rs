@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod config;
 pub mod db;
 pub mod dialect;
+pub mod metrics;
 pub mod migrate;
 pub mod pack;
 pub mod records;

@@ -296,7 +296,51 @@ pub async fn function_handler(
     let deadline = remaining(&event.context)
         .map(|left| Instant::now() + left)
         .unwrap_or_else(|| Instant::now() + LAMBDA_MAX_DURATION);
-    Ok(handle_request(loader, event.payload, deadline, RECONCILE_RESERVE).await?)
+    let response = handle_request(loader, event.payload, deadline, RECONCILE_RESERVE).await?;
+    let loads = match &response {
+        Response::Loads(report) => &report.loads,
+        Response::Reconcile(report) => &report.loads,
+    };
+    for load in loads {
+        emit_metrics(&loader.config.dataset, load);
+    }
+    Ok(response)
+}
+
+/// The CloudWatch metrics of one object (EMF, see `starlift_domain::metrics`):
+/// the alarms and the dashboard count loads, failures and rows from them.
+fn emit_metrics(dataset: &str, load: &LoadSummary) {
+    use starlift_domain::metrics::{Unit, emit};
+    let count = |n: u64| n as f64;
+    emit(
+        "oltp-loader",
+        dataset,
+        &[
+            (
+                "ObjectsLoaded",
+                Unit::Count,
+                count(u64::from(load.status == LoadStatus::Loaded)),
+            ),
+            (
+                "ObjectsFailed",
+                Unit::Count,
+                count(u64::from(load.status == LoadStatus::Failed)),
+            ),
+            (
+                "RowsLoaded",
+                Unit::Count,
+                count(load.rows_inserted + load.rows_updated),
+            ),
+            ("RowsRejected", Unit::Count, count(load.rows_rejected)),
+            ("RowsPending", Unit::Count, count(load.rows_pending)),
+            ("RowsResolved", Unit::Count, count(load.rows_resolved)),
+            (
+                "LoadMilliseconds",
+                Unit::Milliseconds,
+                count(load.milliseconds),
+            ),
+        ],
+    );
 }
 
 /// The time left before the invocation's deadline.

@@ -327,12 +327,43 @@ pub async fn function_handler(
     event: LambdaEvent<serde_json::Value>,
 ) -> Result<Response, lambda_runtime::Error> {
     match handle_request(builder, event.payload).await {
-        Ok(response) => Ok(response),
+        Ok(response) => {
+            if let Some(report) = response.build_report() {
+                emit_metrics(&builder.config.dataset, report);
+            }
+            Ok(response)
+        }
         Err(error) => {
+            if let BuildError::DataQuality { report, .. } = &error {
+                emit_metrics(&builder.config.dataset, report);
+            }
             tracing::error!(%error, "invocation failed");
             Err(error.into())
         }
     }
+}
+
+/// The CloudWatch metrics of one build (EMF, see `starlift_domain::metrics`):
+/// the DQ alarm and the dashboard read them. A busy build reports nothing.
+fn emit_metrics(dataset: &str, report: &BuildReport) {
+    use starlift_domain::metrics::{Unit, emit};
+    if report.status == BuildStatus::Busy {
+        return;
+    }
+    emit(
+        "star-builder",
+        dataset,
+        &[
+            ("Builds", Unit::Count, 1.0),
+            (
+                "BuildMilliseconds",
+                Unit::Milliseconds,
+                report.milliseconds as f64,
+            ),
+            ("DqFailed", Unit::Count, report.dq_failed as f64),
+            ("DqChecks", Unit::Count, report.dq.len() as f64),
+        ],
+    );
 }
 
 /// The warehouse summary of `cargo xtask demo`: the row counts of every
