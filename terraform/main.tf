@@ -212,6 +212,8 @@ module "schedule" {
   source = "./modules/schedule"
 
   name                  = var.name
+  target_label          = "star-builder"
+  description           = "Runs an incremental star-schema build"
   account_id            = local.account_id
   schedule_expression   = var.build_schedule_expression
   timezone              = var.build_schedule_timezone
@@ -220,4 +222,37 @@ module "schedule" {
   input                 = jsonencode({ mode = "incremental" })
   kms_key_arn           = aws_kms_key.this.arn
   dead_letter_queue_arn = module.functions.failure_queue_arns["star-builder"]
+}
+
+# oltp-loader's reconcile: loads the drop zone's objects whose S3 events
+# never came (docs/architecture.md, Missed events).
+module "reconcile_schedule" {
+  source = "./modules/schedule"
+
+  name                  = var.name
+  target_label          = "oltp-loader"
+  description           = "Loads the objects under incoming/ that the load ledger does not know"
+  account_id            = local.account_id
+  schedule_expression   = var.reconcile_schedule_expression
+  timezone              = var.build_schedule_timezone
+  enabled               = var.reconcile_schedule_enabled
+  function_arn          = module.functions.function_arns["oltp-loader"]
+  input                 = jsonencode({ action = "reconcile", bucket = module.storage.bucket_name })
+  kms_key_arn           = aws_kms_key.this.arn
+  dead_letter_queue_arn = module.functions.failure_queue_arns["oltp-loader"]
+}
+
+# Alarms (to an encrypted SNS topic) and a dashboard.
+module "operations" {
+  source = "./modules/operations"
+
+  name                = var.name
+  dataset             = var.dataset
+  region              = var.aws_region
+  account_id          = local.account_id
+  partition           = local.partition
+  function_names      = module.functions.function_names
+  failure_queue_names = module.functions.failure_queue_names
+  kms_key_arn         = aws_kms_key.this.arn
+  alarm_email         = var.alarm_email
 }

@@ -68,6 +68,21 @@ output "build_schedule_name" {
   value       = module.schedule.schedule_name
 }
 
+output "reconcile_schedule_name" {
+  description = "EventBridge Scheduler schedule that runs oltp-loader's reconcile."
+  value       = module.reconcile_schedule.schedule_name
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic every alarm notifies (subscribe on-call here, or set alarm_email)."
+  value       = module.operations.alarm_topic_arn
+}
+
+output "dashboard_name" {
+  description = "CloudWatch dashboard of loads, rows, builds and data quality."
+  value       = module.operations.dashboard_name
+}
+
 output "kms_key_arn" {
   description = "Customer-managed KMS key of the stack."
   value       = aws_kms_key.this.arn

@@ -492,3 +492,26 @@ variable "build_schedule_enabled" {
   type        = bool
   default     = true
 }
+
+variable "reconcile_schedule_expression" {
+  description = "How often oltp-loader reconciles the drop zone with its ledger (loads objects whose S3 events never came): rate(N unit) or cron(...)."
+  type        = string
+  default     = "rate(1 day)"
+
+  validation {
+    condition     = can(regex("^(rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\)|cron\\(.+\\))$", var.reconcile_schedule_expression))
+    error_message = "reconcile_schedule_expression must be rate(N unit) or cron(...)."
+  }
+}
+
+variable "reconcile_schedule_enabled" {
+  description = "Whether the reconcile schedule is enabled."
+  type        = bool
+  default     = true
+}
+
+variable "alarm_email" {
+  description = "E-mail address subscribed to the alarm topic (failure queues, function errors and throttles, failed files, failed data-quality checks); null for none."
+  type        = string
+  default     = null
+}

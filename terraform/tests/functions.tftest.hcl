@@ -181,8 +181,8 @@ run "loader_role_is_least_privilege" {
   assert {
     condition = toset(flatten([
       for s in jsondecode(aws_iam_role_policy.loader_data.policy).Statement : s.Action
-    ])) == toset(["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "kms:Decrypt", "kms:GenerateDataKey", "rds-db:connect"])
-    error_message = "oltp-loader's data policy grants exactly: read incoming, write rejected, the bucket key, rds-db:connect."
+    ])) == toset(["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:PutObject", "kms:Decrypt", "kms:GenerateDataKey", "rds-db:connect"])
+    error_message = "oltp-loader's data policy grants exactly: read and list incoming, write rejected, the bucket key, rds-db:connect."
   }
 
   assert {
@@ -190,11 +190,19 @@ run "loader_role_is_least_privilege" {
       for s in jsondecode(aws_iam_role_policy.loader_data.policy).Statement : s.Sid => s.Resource
       } == {
       ReadIncoming        = ["arn:aws:s3:::starlift-data/incoming/*"]
+      ListIncoming        = ["arn:aws:s3:::starlift-data"]
       WriteRejected       = ["arn:aws:s3:::starlift-data/rejected/*"]
       UseBucketKey        = [var.kms_key_arn]
       ConnectOltpAsLoader = ["arn:aws:rds-db:eu-west-1:123456789012:dbuser:db-OLTPRESOURCE/starlift_loader"]
     }
-    error_message = "oltp-loader's data policy resources: incoming/* (read), rejected/* (write), the key, its OLTP db user."
+    error_message = "oltp-loader's data policy resources: incoming/* (read), the bucket (list), rejected/* (write), the key, its OLTP db user."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_iam_role_policy.loader_data.policy).Statement : s.Condition if s.Sid == "ListIncoming"
+    ]) == { StringLike = { "s3:prefix" = ["incoming/*"] } }
+    error_message = "oltp-loader may list the drop zone only (reconcile)."
   }
 
   assert {

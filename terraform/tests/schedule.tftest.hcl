@@ -7,6 +7,8 @@ mock_provider "aws" {
 
 variables {
   name                  = "starlift"
+  target_label          = "star-builder"
+  description           = "Runs an incremental star-schema build"
   account_id            = "123456789012"
   schedule_expression   = "rate(1 hour)"
   timezone              = "UTC"
@@ -26,12 +28,12 @@ run "hourly_incremental_build" {
 
   assert {
     condition = (
-      aws_scheduler_schedule.star_builder.schedule_expression == "rate(1 hour)"
-      && aws_scheduler_schedule.star_builder.state == "ENABLED"
-      && one(aws_scheduler_schedule.star_builder.target).arn == var.function_arn
-      && jsondecode(one(aws_scheduler_schedule.star_builder.target).input) == { mode = "incremental" }
-      && one(one(aws_scheduler_schedule.star_builder.target).dead_letter_config).arn == var.dead_letter_queue_arn
-      && aws_scheduler_schedule.star_builder.kms_key_arn == var.kms_key_arn
+      aws_scheduler_schedule.this.schedule_expression == "rate(1 hour)"
+      && aws_scheduler_schedule.this.state == "ENABLED"
+      && one(aws_scheduler_schedule.this.target).arn == var.function_arn
+      && jsondecode(one(aws_scheduler_schedule.this.target).input) == { mode = "incremental" }
+      && one(one(aws_scheduler_schedule.this.target).dead_letter_config).arn == var.dead_letter_queue_arn
+      && aws_scheduler_schedule.this.kms_key_arn == var.kms_key_arn
     )
     error_message = "The schedule runs an incremental star-builder build, with a DLQ and the KMS key."
   }
@@ -40,16 +42,16 @@ run "hourly_incremental_build" {
     condition = {
       for s in jsondecode(aws_iam_role_policy.scheduler.policy).Statement : s.Sid => s.Action
       } == {
-      InvokeStarBuilder = ["lambda:InvokeFunction"]
-      DeadLetter        = ["sqs:SendMessage"]
-      UseKey            = ["kms:Decrypt", "kms:GenerateDataKey"]
+      InvokeTarget = ["lambda:InvokeFunction"]
+      DeadLetter   = ["sqs:SendMessage"]
+      UseKey       = ["kms:Decrypt", "kms:GenerateDataKey"]
     }
     error_message = "The scheduler role may only invoke star-builder, dead-letter and use the key."
   }
 
   assert {
     condition = one([
-      for s in jsondecode(aws_iam_role_policy.scheduler.policy).Statement : s.Resource if s.Sid == "InvokeStarBuilder"
+      for s in jsondecode(aws_iam_role_policy.scheduler.policy).Statement : s.Resource if s.Sid == "InvokeTarget"
     ]) == [var.function_arn, "${var.function_arn}:*"]
     error_message = "The scheduler may invoke star-builder only."
   }

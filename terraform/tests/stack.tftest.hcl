@@ -84,6 +84,24 @@ run "schedule_runs_star_builder_hourly" {
   }
 }
 
+run "reconcile_daily_and_alarms" {
+  command = apply
+
+  assert {
+    condition = (
+      module.reconcile_schedule.schedule_name == "starlift-oltp-loader"
+      && output.reconcile_schedule_name == "starlift-oltp-loader"
+      && module.schedule.schedule_name == "starlift-star-builder"
+    )
+    error_message = "oltp-loader's reconcile has a schedule of its own beside the build's."
+  }
+
+  assert {
+    condition     = output.alarm_topic_arn != null && output.dashboard_name == "starlift"
+    error_message = "The stack has an alarm topic and a dashboard."
+  }
+}
+
 run "one_instance_topology" {
   command = apply
 

@@ -157,6 +157,17 @@ resource "aws_iam_role_policy" "loader_data" {
         Resource = ["${var.bucket_arn}/${var.incoming_prefix}*"]
       },
       {
+        # Reconcile ({"action":"reconcile"}) lists the drop zone for
+        # objects whose events never came.
+        Sid      = "ListIncoming"
+        Effect   = "Allow"
+        Action   = ["s3:ListBucket"]
+        Resource = [var.bucket_arn]
+        Condition = {
+          StringLike = { "s3:prefix" = ["${var.incoming_prefix}*"] }
+        }
+      },
+      {
         Sid      = "WriteRejected"
         Effect   = "Allow"
         Action   = ["s3:PutObject"]

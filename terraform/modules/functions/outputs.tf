@@ -18,6 +18,11 @@ output "failure_queue_arns" {
   value       = { for key, queue in aws_sqs_queue.failures : key => queue.arn }
 }
 
+output "failure_queue_names" {
+  description = "Name of the on-failure SQS queue per function."
+  value       = { for key, queue in aws_sqs_queue.failures : key => queue.name }
+}
+
 output "failure_queue_urls" {
   description = "URL of the on-failure SQS queue per function."
   value       = { for key, queue in aws_sqs_queue.failures : key => queue.url }

@@ -1,12 +1,13 @@
-# EventBridge Scheduler invokes star-builder (asynchronously) on a rate.
+# EventBridge Scheduler invokes one function (asynchronously) on a rate:
+# star-builder's incremental builds, oltp-loader's reconcile.
 
 resource "aws_scheduler_schedule_group" "this" {
-  name = var.name
+  name = "${var.name}-${var.target_label}"
 }
 
 resource "aws_iam_role" "scheduler" {
-  name        = "${var.name}-scheduler"
-  description = "Lets EventBridge Scheduler invoke star-builder"
+  name        = "${var.name}-${var.target_label}-scheduler"
+  description = "Lets EventBridge Scheduler invoke ${var.target_label}"
 
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
@@ -22,14 +23,14 @@ resource "aws_iam_role" "scheduler" {
 }
 
 resource "aws_iam_role_policy" "scheduler" {
-  name = "invoke-star-builder"
+  name = "invoke-${var.target_label}"
   role = aws_iam_role.scheduler.id
 
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [
       {
-        Sid      = "InvokeStarBuilder"
+        Sid      = "InvokeTarget"
         Effect   = "Allow"
         Action   = ["lambda:InvokeFunction"]
         Resource = [var.function_arn, "${var.function_arn}:*"]
@@ -50,10 +51,10 @@ resource "aws_iam_role_policy" "scheduler" {
   })
 }
 
-resource "aws_scheduler_schedule" "star_builder" {
-  name        = "${var.name}-star-builder"
+resource "aws_scheduler_schedule" "this" {
+  name        = "${var.name}-${var.target_label}"
   group_name  = aws_scheduler_schedule_group.this.name
-  description = "Runs an incremental star-schema build"
+  description = var.description
 
   schedule_expression          = var.schedule_expression
   schedule_expression_timezone = var.timezone
@@ -78,4 +79,9 @@ resource "aws_scheduler_schedule" "star_builder" {
       arn = var.dead_letter_queue_arn
     }
   }
+}
+
+moved {
+  from = aws_scheduler_schedule.star_builder
+  to   = aws_scheduler_schedule.this
 }

@@ -1,11 +1,11 @@
 output "schedule_arn" {
-  description = "ARN of the star-builder schedule."
-  value       = aws_scheduler_schedule.star_builder.arn
+  description = "ARN of the schedule."
+  value       = aws_scheduler_schedule.this.arn
 }
 
 output "schedule_name" {
-  description = "Name of the star-builder schedule."
-  value       = aws_scheduler_schedule.star_builder.name
+  description = "Name of the schedule."
+  value       = aws_scheduler_schedule.this.name
 }
 
 output "role_arn" {

@@ -3,6 +3,16 @@ variable "name" {
   type        = string
 }
 
+variable "target_label" {
+  description = "What the schedule invokes, in resource names (star-builder, oltp-loader)."
+  type        = string
+}
+
+variable "description" {
+  description = "What the schedule does."
+  type        = string
+}
+
 variable "account_id" {
   description = "AWS account id (aws:SourceAccount condition of the scheduler role's trust policy)."
   type        = string
@@ -24,12 +34,12 @@ variable "enabled" {
 }
 
 variable "function_arn" {
-  description = "ARN of star-builder, the schedule's target."
+  description = "ARN of the function the schedule invokes."
   type        = string
 }
 
 variable "input" {
-  description = "JSON event the schedule sends to star-builder."
+  description = "JSON event the schedule sends to the function."
   type        = string
 }
 

@@ -74,3 +74,9 @@ mock_resource "aws_scheduler_schedule" {
     arn = "arn:aws:scheduler:eu-west-1:123456789012:schedule/starlift/starlift-star-builder"
   }
 }
+
+mock_resource "aws_sns_topic" {
+  defaults = {
+    arn = "arn:aws:sns:eu-west-1:123456789012:starlift-alarms"
+  }
+}
