@@ -16,7 +16,7 @@ static LEDGER: LazyLock<Vec<(&'static str, String)>> =
     LazyLock::new(|| named_statements(include_str!("../../../sql/engine/loader/ledger.sql")));
 
 /// Names of the ledger statements, checked at cold start ([`check_statements`]).
-const NAMES: [&str; 14] = [
+const NAMES: [&str; 15] = [
     "lock_object",
     "lock_merge",
     "find_version",
@@ -31,6 +31,7 @@ const NAMES: [&str; 14] = [
     "finish_resolution",
     "last_object_load",
     "same_content_loaded",
+    "retire_failed",
 ];
 
 /// Every ledger statement exists (a cold-start check: a missing one is a

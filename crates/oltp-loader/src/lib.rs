@@ -12,6 +12,7 @@ mod merge;
 mod reader;
 pub mod reconcile;
 mod rejects;
+pub mod reload;
 pub mod resolve;
 mod s3io;
 mod stage;
@@ -258,7 +259,7 @@ pub enum Response {
 #[derive(Debug, thiserror::Error)]
 pub enum RequestError {
     #[error(
-        "unsupported payload: expected an S3 event (\"Records\") or {{\"action\":\"reconcile\",\"bucket\":…}}: {0}"
+        "unsupported payload: expected an S3 event (\"Records\"), {{\"action\":\"reconcile\",\"bucket\":…}} or {{\"action\":\"reload\",\"bucket\":…,\"key\":…}}: {0}"
     )]
     Unsupported(serde_json::Error),
     #[error(transparent)]
@@ -277,6 +278,13 @@ pub async fn handle_request(
     deadline: Instant,
     reserve: std::time::Duration,
 ) -> Result<Response, RequestError> {
+    if reload::is_reload(&payload) {
+        let request = serde_json::from_value(payload).map_err(RequestError::Unsupported)?;
+        let summary = reload::reload(loader, request, deadline).await?;
+        return Ok(Response::Loads(LoadReport {
+            loads: vec![summary],
+        }));
+    }
     if reconcile::is_reconcile(&payload) {
         let request = serde_json::from_value(payload).map_err(RequestError::Unsupported)?;
         let report = reconcile::reconcile(loader, request, deadline, reserve).await?;

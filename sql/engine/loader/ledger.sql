@@ -7,7 +7,7 @@ SELECT pg_advisory_xact_lock(hashtextextended($1, 1870))
 SELECT pg_advisory_xact_lock(5138716154329034051)
 -- name: find_version
 SELECT load_id, status FROM etl.load
-WHERE bucket = $1 AND object_key = $2 AND etag = $3 AND resolves_for IS NULL
+WHERE bucket = $1 AND object_key = $2 AND etag = $3 AND resolves_for IS NULL AND status <> 'retried'
 -- name: loaded_sequencers
 SELECT sequencer FROM etl.load WHERE bucket = $1 AND object_key = $2 AND status = 'loaded' AND sequencer IS NOT NULL
 -- name: start_load
@@ -33,7 +33,7 @@ CREATE TEMPORARY TABLE rejected_stage (line_no bigint, column_name text, reason 
 -- Reconcile: which of the listed keys' current versions the ledger holds.
 -- $1 = bucket, $2 = the keys.
 SELECT object_key, etag FROM etl.load
-WHERE bucket = $1 AND object_key = ANY ($2::text[]) AND resolves_for IS NULL
+WHERE bucket = $1 AND object_key = ANY ($2::text[]) AND resolves_for IS NULL AND status <> 'retried'
 -- name: start_resolution
 -- A later transaction resolving pending rows for load $1: a ledger row of
 -- its own (its load_id is the batch stamped on what it resolves).
@@ -55,3 +55,8 @@ WHERE schema_name = $1 AND table_name = $2 AND content_sha256 = $3
   AND status = 'loaded' AND resolves_for IS NULL AND load_id <> $4
 ORDER BY load_id DESC
 LIMIT 1
+-- name: retire_failed
+-- Reload: the failed rows of this object version ($1 bucket, $2 key, $3
+-- ETag) step aside, kept as 'retried', so the version loads again.
+UPDATE etl.load SET status = 'retried'
+WHERE bucket = $1 AND object_key = $2 AND etag = $3 AND status = 'failed' AND resolves_for IS NULL

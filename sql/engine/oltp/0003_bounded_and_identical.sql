@@ -6,9 +6,16 @@
 -- loads are unique per object version.
 
 ALTER TABLE etl.load ADD COLUMN resolves_for bigint REFERENCES etl.load (load_id);
+
+-- Replays: an operator may load again an object version that failed (the
+-- cause fixed elsewhere: the pack, the database); its failed row is kept
+-- for the record as 'retried'.
+ALTER TABLE etl.load DROP CONSTRAINT load_status_check;
+ALTER TABLE etl.load ADD CONSTRAINT load_status_check CHECK (status IN ('loaded', 'failed', 'retried'));
+
 ALTER TABLE etl.load DROP CONSTRAINT load_object_version_key;
 CREATE UNIQUE INDEX load_object_version_key ON etl.load (bucket, object_key, etag)
-    WHERE resolves_for IS NULL;
+    WHERE resolves_for IS NULL AND status <> 'retried';
 
 -- A re-drop of content already loaded (same bytes, same CSV options, same
 -- table) into a table no load has changed since costs no merge: the

@@ -1,0 +1,73 @@
+//! `{"action":"reload","bucket":"…","key":"…"}`: loads the current version
+//! of one object again after it failed deterministically (a bad file is
+//! recorded once and its event is then a duplicate), once the cause is
+//! fixed elsewhere: the pack's DDL or CSV options, or conflicting rows in
+//! the database. The failed ledger row stays, marked `retried`. A version
+//! that loaded is not loaded again (its summary says `duplicate`).
+
+use std::time::Instant;
+
+use serde::Deserialize;
+
+use crate::ledger::{db, ledger};
+use crate::{LoadSummary, Loader, ObjectRef, TransientError, process_object};
+
+/// The request.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReloadRequest {
+    pub action: String,
+    pub bucket: String,
+    /// The object key (not URL-encoded).
+    pub key: String,
+}
+
+/// Whether a request payload asks for a reload.
+pub fn is_reload(payload: &serde_json::Value) -> bool {
+    payload.get("action").and_then(|a| a.as_str()) == Some("reload")
+}
+
+/// Retires the failed rows of the object's current version and loads it.
+pub async fn reload(
+    loader: &Loader,
+    request: ReloadRequest,
+    deadline: Instant,
+) -> Result<LoadSummary, TransientError> {
+    let started = Instant::now();
+    let head = loader
+        .s3
+        .head_object()
+        .bucket(&request.bucket)
+        .key(&request.key)
+        .send()
+        .await
+        .map_err(|e| TransientError::S3Read {
+            bucket: request.bucket.clone(),
+            key: request.key.clone(),
+            reason: aws_sdk_s3::error::DisplayErrorContext(e).to_string(),
+        })?;
+    let object = ObjectRef {
+        bucket: request.bucket,
+        key: request.key,
+        etag: head
+            .e_tag()
+            .unwrap_or_default()
+            .trim_matches('"')
+            .to_string(),
+        version_id: head.version_id().map(str::to_string),
+        sequencer: None,
+        size: head.content_length(),
+    };
+    let retired = {
+        let client = loader.db.get().await?;
+        client
+            .execute(
+                ledger("retire_failed")?,
+                &[&object.bucket, &object.key, &object.etag],
+            )
+            .await
+            .map_err(db(&object))?
+    };
+    tracing::info!(key = %object.key, retired, "reload: failed versions retired");
+    process_object(loader, object, started, deadline).await
+}
