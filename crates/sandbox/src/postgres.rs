@@ -153,6 +153,21 @@ impl Postgres {
         self.local.as_ref().and_then(LocalCluster::dir)
     }
 
+    /// Restarts the throwaway cluster the way a crash would (`pg_ctl restart
+    /// -m immediate`: every connection dropped, crash recovery on start), on
+    /// the same port; fault-injection tests call it mid-load and mid-build.
+    /// An external server is not restarted (an error).
+    pub fn restart(&self) -> Result<()> {
+        let Some(local) = &self.local else {
+            return Err(Error::PostgresStart {
+                attempts: 0,
+                reason: "an external server (SANDBOX_DATABASE_URL) is not restarted by tests".into(),
+                log: String::new(),
+            });
+        };
+        local.restart(self.port())
+    }
+
     /// The process id of the throwaway cluster's postmaster.
     pub fn pid(&self) -> Option<u32> {
         self.local.as_ref().and_then(|l| l.pid)
@@ -475,6 +490,31 @@ impl LocalCluster {
         cluster.pid = read_postmaster_pid(&cluster.data_dir);
         tracing::debug!(port, elapsed = ?started.elapsed(), "sandbox: PostgreSQL started");
         Ok((cluster, port))
+    }
+
+    /// `pg_ctl restart -m immediate` on `port`, waiting until it accepts
+    /// connections again.
+    fn restart(&self, port: u16) -> Result<()> {
+        let log = self
+            .data_dir
+            .parent()
+            .map(|root| root.join("server.log"))
+            .unwrap_or_default();
+        let mut cmd = self.run_as.command(&self.bindir.join("pg_ctl"));
+        cmd.arg("restart")
+            .arg("-D")
+            .arg(&self.data_dir)
+            .arg("-l")
+            .arg(&log)
+            .args(["-m", "immediate", "-w", "-t", "60", "-s", "-o"])
+            .arg(format!("-p {port}"));
+        util::run(&mut cmd, INSTALL_HINT)
+            .map(|_| ())
+            .map_err(|e| Error::PostgresStart {
+                attempts: 1,
+                reason: e.to_string(),
+                log: log_tail(&log),
+            })
     }
 
     /// initdb straight into the data dir (no template).

@@ -141,9 +141,15 @@ impl S3Server {
     /// `us-east-1`, its credentials, and checksums only when an operation
     /// requires them.
     pub fn client(&self) -> aws_sdk_s3::Client {
+        self.client_via(&self.endpoint_url)
+    }
+
+    /// [`S3Server::client`] reaching this server through `endpoint_url` (a
+    /// fault-injecting proxy, say).
+    pub fn client_via(&self, endpoint_url: &str) -> aws_sdk_s3::Client {
         let config = aws_sdk_s3::Config::builder()
             .behavior_version(BehaviorVersion::latest())
-            .endpoint_url(&self.endpoint_url)
+            .endpoint_url(endpoint_url)
             .region(Region::new(REGION))
             .credentials_provider(Credentials::new(
                 &self.access_key_id,
