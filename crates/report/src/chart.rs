@@ -14,8 +14,10 @@ use crate::format::compact;
 use crate::palette::{OTHER, heat, series};
 use crate::spec::{Chart, Format, Kind};
 
-/// The drawing's width in SVG units; the page scales it.
-const WIDTH: u32 = 800;
+/// The drawing's width in SVG units, of a chart in a column of the grid and
+/// of one across it; the page scales both, so text keeps one size.
+const NARROW: u32 = 560;
+const WIDE: u32 = 1000;
 const FONT: &str = "sans-serif";
 const LABEL_SIZE: u32 = 15;
 /// Slices a share chart draws; the rest are one "Other" slice.
@@ -41,15 +43,43 @@ pub struct Slice {
 /// The SVG of a chart; `None` for a table.
 pub fn svg(chart: &Chart, rows: &Rows, currency: &str) -> Result<Option<String>, DrawError> {
     let mut out = String::new();
+    let width = if is_wide(chart, rows) { WIDE } else { NARROW };
     match chart.kind {
         Kind::Table => return Ok(None),
-        Kind::Line => line(&mut out, chart, rows, currency)?,
-        Kind::Bar | Kind::StackedBar => bars(&mut out, chart, rows, currency)?,
-        Kind::RankedBar => ranked(&mut out, chart, rows, currency)?,
-        Kind::Share => donut(&mut out, &slices(chart, rows))?,
-        Kind::Heatmap => heatmap(&mut out, chart, rows)?,
+        Kind::Line => line(&mut out, width, chart, rows, currency)?,
+        Kind::Bar | Kind::StackedBar => bars(&mut out, width, chart, rows, currency)?,
+        Kind::RankedBar => ranked(&mut out, width, chart, rows, currency)?,
+        Kind::Share => donut(&mut out, width, &slices(chart, rows))?,
+        Kind::Heatmap => heatmap(&mut out, width, chart, rows)?,
     }
     Ok(Some(responsive(&out)))
+}
+
+/// Whether the chart spans the grid: time series, heatmaps and long
+/// category axes.
+pub fn is_wide(chart: &Chart, rows: &Rows) -> bool {
+    match chart.kind {
+        Kind::Line | Kind::Heatmap => true,
+        Kind::Bar | Kind::StackedBar => rows.rows.len() > 12,
+        Kind::Table => chart.columns().len() > 4,
+        Kind::RankedBar | Kind::Share => false,
+    }
+}
+
+/// Characters of a category label that fit under its tick, for a plot
+/// about `width` units wide with `n` categories and a tick every `step`.
+fn label_chars(width: u32, n: usize, step: usize) -> usize {
+    let per_tick = f64::from(width.saturating_sub(110)) * step as f64 / n.max(1) as f64;
+    ((per_tick / 8.5) as usize).clamp(4, 24)
+}
+
+/// The value axis' title: the columns (or `y_label`) and the unit.
+fn value_title(chart: &Chart, currency: &str) -> String {
+    let title = axis_title(&chart.y_label, &chart.y.join(", "));
+    match unit(chart.format, currency) {
+        "" => title,
+        unit => format!("{title} ({unit})"),
+    }
 }
 
 /// plotters writes `width`/`height`; the page sizes the SVG by CSS and the
@@ -121,11 +151,16 @@ impl Ranged for Categories {
 }
 
 fn categories(n: usize, max_ticks: usize) -> Categories {
-    let step = n.div_ceil(max_ticks.max(1)).max(1);
+    let step = tick_step(n, max_ticks);
     Categories {
         range: RangedCoordf64::from(-0.5..(n.max(1) as f64 - 0.5)),
         ticks: (0..n).step_by(step).map(|i| i as f64).collect(),
     }
+}
+
+/// Every how many categories a tick goes, for at most `max_ticks`.
+fn tick_step(n: usize, max_ticks: usize) -> usize {
+    n.div_ceil(max_ticks.max(1)).max(1)
 }
 
 fn label_at(labels: &[String], position: f64, max_chars: usize) -> String {
@@ -154,17 +189,24 @@ fn axis_title(given: &Option<String>, fallback: &str) -> String {
     given.clone().unwrap_or_else(|| fallback.replace('_', " "))
 }
 
-fn line(out: &mut String, chart: &Chart, rows: &Rows, currency: &str) -> Result<(), DrawError> {
+fn line(
+    out: &mut String,
+    width: u32,
+    chart: &Chart,
+    rows: &Rows,
+    currency: &str,
+) -> Result<(), DrawError> {
     let (labels, values) = series_of(chart, rows);
     let format = chart.format;
-    let root = SVGBackend::with_string(out, (WIDTH, 380)).into_drawing_area();
+    let max_chars = label_chars(width, labels.len(), tick_step(labels.len(), 10));
+    let root = SVGBackend::with_string(out, (width, 380)).into_drawing_area();
     root.fill(&WHITE).map_err(drawn)?;
     let mut ctx = ChartBuilder::on(&root)
         .margin(12)
         .x_label_area_size(52)
         .y_label_area_size(84)
         .build_cartesian_2d(
-            categories(labels.len(), 8),
+            categories(labels.len(), 10),
             value_range(values.iter().flatten().flatten().copied()),
         )
         .map_err(drawn)?;
@@ -172,14 +214,15 @@ fn line(out: &mut String, chart: &Chart, rows: &Rows, currency: &str) -> Result<
         .disable_x_mesh()
         .y_labels(6)
         .label_style((FONT, LABEL_SIZE))
+        .light_line_style(TRANSPARENT)
         .axis_desc_style((FONT, LABEL_SIZE))
-        .x_label_formatter(&|x| label_at(&labels, *x, 12))
+        .x_label_formatter(&|x| label_at(&labels, *x, max_chars))
         .y_label_formatter(&|y| compact(*y, format, currency))
         .x_desc(axis_title(
             &chart.x_label,
             chart.x.as_deref().unwrap_or_default(),
         ))
-        .y_desc(axis_title(&chart.y_label, &chart.y.join(", ")))
+        .y_desc(value_title(chart, currency))
         .draw()
         .map_err(drawn)?;
     for (s, serie) in values.iter().enumerate() {
@@ -199,7 +242,13 @@ fn line(out: &mut String, chart: &Chart, rows: &Rows, currency: &str) -> Result<
     root.present().map_err(drawn)
 }
 
-fn bars(out: &mut String, chart: &Chart, rows: &Rows, currency: &str) -> Result<(), DrawError> {
+fn bars(
+    out: &mut String,
+    width: u32,
+    chart: &Chart,
+    rows: &Rows,
+    currency: &str,
+) -> Result<(), DrawError> {
     let (labels, values) = series_of(chart, rows);
     let stacked = chart.kind == Kind::StackedBar;
     let n = labels.len();
@@ -213,19 +262,20 @@ fn bars(out: &mut String, chart: &Chart, rows: &Rows, currency: &str) -> Result<
         value_range(values.iter().flatten().flatten().copied())
     };
     let format = chart.format;
-    let max_chars = (90 * 8 / n.clamp(8, 60)).clamp(6, 16);
-    let root = SVGBackend::with_string(out, (WIDTH, 400)).into_drawing_area();
+    let max_chars = label_chars(width, n, tick_step(n, 12));
+    let root = SVGBackend::with_string(out, (width, 400)).into_drawing_area();
     root.fill(&WHITE).map_err(drawn)?;
     let mut ctx = ChartBuilder::on(&root)
         .margin(12)
         .x_label_area_size(52)
         .y_label_area_size(84)
-        .build_cartesian_2d(categories(n, 10), range)
+        .build_cartesian_2d(categories(n, 12), range)
         .map_err(drawn)?;
     ctx.configure_mesh()
         .disable_x_mesh()
         .y_labels(6)
         .label_style((FONT, LABEL_SIZE))
+        .light_line_style(TRANSPARENT)
         .axis_desc_style((FONT, LABEL_SIZE))
         .x_label_formatter(&|x| label_at(&labels, *x, max_chars))
         .y_label_formatter(&|y| compact(*y, format, currency))
@@ -233,7 +283,7 @@ fn bars(out: &mut String, chart: &Chart, rows: &Rows, currency: &str) -> Result<
             &chart.x_label,
             chart.x.as_deref().unwrap_or_default(),
         ))
-        .y_desc(axis_title(&chart.y_label, &chart.y.join(", ")))
+        .y_desc(value_title(chart, currency))
         .draw()
         .map_err(drawn)?;
     let slot = 0.8;
@@ -295,7 +345,13 @@ fn bars(out: &mut String, chart: &Chart, rows: &Rows, currency: &str) -> Result<
     root.present().map_err(drawn)
 }
 
-fn ranked(out: &mut String, chart: &Chart, rows: &Rows, currency: &str) -> Result<(), DrawError> {
+fn ranked(
+    out: &mut String,
+    width: u32,
+    chart: &Chart,
+    rows: &Rows,
+    currency: &str,
+) -> Result<(), DrawError> {
     let (labels, values) = series_of(chart, rows);
     let values = values.into_iter().next().unwrap_or_default();
     let n = labels.len();
@@ -309,12 +365,13 @@ fn ranked(out: &mut String, chart: &Chart, rows: &Rows, currency: &str) -> Resul
     let height = (60 + 30 * n.max(1)) as u32;
     // Rank 1 on top: row i is drawn at n - 1 - i.
     let top_down: Vec<String> = labels.iter().rev().cloned().collect();
-    let root = SVGBackend::with_string(out, (WIDTH, height)).into_drawing_area();
+    let root = SVGBackend::with_string(out, (width, height)).into_drawing_area();
     root.fill(&WHITE).map_err(drawn)?;
     let mut ctx = ChartBuilder::on(&root)
         .margin(12)
+        .margin_right(56)
         .x_label_area_size(30)
-        .y_label_area_size((longest as u32 * 8 + 16).max(60))
+        .y_label_area_size((longest as u32 * 9 + 16).max(60))
         .build_cartesian_2d(
             value_range(values.iter().flatten().copied()),
             categories(n, n),
@@ -324,8 +381,9 @@ fn ranked(out: &mut String, chart: &Chart, rows: &Rows, currency: &str) -> Resul
         .disable_y_mesh()
         .x_labels(6)
         .label_style((FONT, LABEL_SIZE))
+        .light_line_style(TRANSPARENT)
         .x_label_formatter(&|x| compact(*x, format, currency))
-        .y_label_formatter(&|y| label_at(&top_down, *y, 26))
+        .y_label_formatter(&|y| label_at(&top_down, *y, 22))
         .draw()
         .map_err(drawn)?;
     let colour = series(0);
@@ -384,8 +442,8 @@ pub fn slices(chart: &Chart, rows: &Rows) -> Vec<Slice> {
     out
 }
 
-fn donut(out: &mut String, slices: &[Slice]) -> Result<(), DrawError> {
-    let (w, h) = (WIDTH, 360);
+fn donut(out: &mut String, width: u32, slices: &[Slice]) -> Result<(), DrawError> {
+    let (w, h) = (width, 300);
     let root = SVGBackend::with_string(out, (w, h)).into_drawing_area();
     root.fill(&WHITE).map_err(drawn)?;
     let total: f64 = slices.iter().map(|s| s.value).sum();
@@ -405,9 +463,9 @@ fn donut(out: &mut String, slices: &[Slice]) -> Result<(), DrawError> {
             })
             .collect();
         let center = ((w / 2) as i32, (h / 2) as i32);
-        let radius = 150.0;
+        let radius = 135.0;
         let mut pie = Pie::new(&center, &radius, &sizes, &colours, &labels);
-        pie.donut_hole(78.0);
+        pie.donut_hole(72.0);
         pie.start_angle(-90.0);
         pie.label_style((FONT, 16).into_font().color(&BLACK));
         pie.label_offset(-20.0);
@@ -416,7 +474,7 @@ fn donut(out: &mut String, slices: &[Slice]) -> Result<(), DrawError> {
     root.present().map_err(drawn)
 }
 
-fn heatmap(out: &mut String, chart: &Chart, rows: &Rows) -> Result<(), DrawError> {
+fn heatmap(out: &mut String, width: u32, chart: &Chart, rows: &Rows) -> Result<(), DrawError> {
     let (Some(x), Some(row)) = (chart.x.as_deref(), chart.row.as_deref()) else {
         return Err(DrawError("a heatmap needs x and row".into()));
     };
@@ -426,7 +484,7 @@ fn heatmap(out: &mut String, chart: &Chart, rows: &Rows) -> Result<(), DrawError
     let scale = heat_scale(chart, rows);
     let height = (90 + 14 * ys.len().max(1)).min(1400) as u32;
     let top_down: Vec<String> = ys.iter().rev().cloned().collect();
-    let root = SVGBackend::with_string(out, (WIDTH, height)).into_drawing_area();
+    let root = SVGBackend::with_string(out, (width, height)).into_drawing_area();
     root.fill(&WHITE).map_err(drawn)?;
     let mut ctx = ChartBuilder::on(&root)
         .margin(12)
@@ -437,6 +495,7 @@ fn heatmap(out: &mut String, chart: &Chart, rows: &Rows) -> Result<(), DrawError
     ctx.configure_mesh()
         .disable_mesh()
         .label_style((FONT, LABEL_SIZE))
+        .light_line_style(TRANSPARENT)
         .axis_desc_style((FONT, LABEL_SIZE))
         .x_label_formatter(&|p| label_at(&xs, *p, 10))
         .y_label_formatter(&|p| label_at(&top_down, *p, 12))

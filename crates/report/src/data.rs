@@ -50,22 +50,23 @@ pub async fn check_columns(olap: &Client, dashboard: &Dashboard) -> Result<(), R
     Ok(())
 }
 
-/// The SQL of a chart's rows.
+/// The SQL of a chart's rows. Columns are qualified (`v.`): an unqualified
+/// ORDER BY name would sort by the text output column of that name.
 pub fn chart_sql(chart: &Chart) -> String {
     let select: Vec<String> = chart
         .columns()
         .iter()
-        .map(|c| format!("{}::text", quote_ident(c)))
+        .map(|c| format!("v.{}::text", quote_ident(c)))
         .collect();
     let mut sql = format!(
-        "SELECT {} FROM analytics.{}",
+        "SELECT {} FROM analytics.{} v",
         select.join(", "),
         quote_ident(&chart.view)
     );
     let order: Vec<String> = chart
         .order()
         .iter()
-        .map(|(c, desc)| format!("{}{}", quote_ident(c), if *desc { " DESC" } else { "" }))
+        .map(|(c, desc)| format!("v.{}{}", quote_ident(c), if *desc { " DESC" } else { "" }))
         .collect();
     if !order.is_empty() {
         sql.push_str(&format!(" ORDER BY {}", order.join(", ")));

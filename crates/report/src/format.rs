@@ -25,6 +25,10 @@ pub fn compact(number: f64, format: Format, currency: &str) -> String {
     let short = short_number(number.abs());
     let sign = if number < 0.0 { "-" } else { "" };
     match format {
+        // Small amounts keep their cents ($9.90, not $9.9).
+        Format::Money if number.abs() < 100.0 && number.fract() != 0.0 => {
+            money(number, currency, 2)
+        }
         Format::Money => format!("{sign}{}{short}", symbol(currency)),
         Format::Percent => format!("{sign}{short}%"),
         Format::Number | Format::Text => format!("{sign}{short}"),
@@ -127,6 +131,8 @@ mod tests {
         assert_eq!(compact(0.0, Format::Money, "USD"), "$0");
         assert_eq!(compact(1500.0, Format::Number, "USD"), "1,500");
         assert_eq!(compact(12_500.0, Format::Money, "USD"), "$12.5k");
+        assert_eq!(compact(9.9, Format::Money, "USD"), "$9.90");
+        assert_eq!(compact(155.43, Format::Money, "USD"), "$155");
         assert_eq!(compact(2_000_000.0, Format::Money, "USD"), "$2M");
         assert_eq!(compact(2.5, Format::Percent, "USD"), "2.5%");
         assert_eq!(compact(-0.25, Format::Number, "USD"), "-0.25");

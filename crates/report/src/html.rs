@@ -166,7 +166,7 @@ fn freshness(out: &mut String, f: &Freshness) {
 
 fn chart_section(out: &mut String, drawn: &Drawn, currency: &str) {
     let chart = drawn.chart;
-    let wide = matches!(chart.kind, Kind::Heatmap | Kind::Line) || drawn.rows.rows.len() > 24;
+    let wide = chart::is_wide(chart, &drawn.rows);
     let _ = writeln!(
         out,
         "<section class=\"chart{}\" id=\"chart-{}\" data-chart=\"{}\" data-kind=\"{}\" data-view=\"{}\" data-rows=\"{}\">\n<h2>{}</h2>",
@@ -219,7 +219,7 @@ fn legend(out: &mut String, drawn: &Drawn, currency: &str) {
                     "<li><span class=\"swatch\" style=\"background:{}\"></span>{} <span class=\"num\">{} · {pct:.1}%</span></li>",
                     hex(*colour),
                     esc(label),
-                    esc(&format::value(&value.to_string(), chart.format, currency))
+                    esc(&format::value(&rounded(*value), chart.format, currency))
                 );
             }
             out.push_str("</ul>\n");
@@ -271,27 +271,43 @@ fn table(out: &mut String, drawn: &Drawn, currency: &str, folded: bool) {
         "<div class=\"scroll\"><table class=\"data\" data-chart=\"{}\">\n<thead><tr>",
         esc(&chart.id)
     );
-    for column in &drawn.rows.columns {
-        let numeric = chart.format_of(column) != Format::Text;
+    // A column of numbers is right-aligned.
+    let numeric: Vec<bool> = drawn
+        .rows
+        .columns
+        .iter()
+        .map(|column| {
+            chart.format_of(column) != Format::Text
+                && drawn
+                    .rows
+                    .column(column)
+                    .into_iter()
+                    .flatten()
+                    .all(|v| v.parse::<f64>().is_ok())
+        })
+        .collect();
+    let class = |numeric: bool| if numeric { " class=\"n\"" } else { "" };
+    for (column, numeric) in drawn.rows.columns.iter().zip(&numeric) {
         let _ = write!(
             out,
             "<th data-column=\"{}\"{}>{}</th>",
             esc(column),
-            if numeric { " class=\"n\"" } else { "" },
+            class(*numeric),
             esc(&column.replace('_', " "))
         );
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for row in &drawn.rows.rows {
         out.push_str("<tr>");
-        for (column, value) in drawn.rows.columns.iter().zip(row) {
+        for ((column, value), numeric) in drawn.rows.columns.iter().zip(row).zip(&numeric) {
             let shown = value
                 .as_deref()
                 .map(|v| format::value(v, chart.format_of(column), currency))
                 .unwrap_or_else(|| "—".to_string());
             let _ = write!(
                 out,
-                "<td{}>{}</td>",
+                "<td{}{}>{}</td>",
+                class(*numeric),
                 data_value(value.as_deref()),
                 esc(&shown)
             );
@@ -301,6 +317,16 @@ fn table(out: &mut String, drawn: &Drawn, currency: &str, folded: bool) {
     out.push_str("</tbody></table></div>\n");
     if folded {
         out.push_str("</details>\n");
+    }
+}
+
+/// A computed value (a sum of slices) to the cent, as the database would
+/// print it.
+fn rounded(value: f64) -> String {
+    if value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.2}")
     }
 }
 

@@ -1,7 +1,7 @@
-//! Colour-blind-safe colours: Okabe-Ito for categories, viridis for
-//! heatmaps.
+//! Colour-blind-safe colours: Okabe-Ito for categories, one sequential hue
+//! (ColorBrewer's Blues) for heatmaps: light is little, dark is much.
 
-use plotters::prelude::{ColorMap, RGBColor, ViridisRGB};
+use plotters::prelude::RGBColor;
 
 /// Okabe & Ito (2008), the most distinct first; black left out (axes and
 /// text are black).
@@ -24,15 +24,31 @@ pub fn series(i: usize) -> RGBColor {
     OKABE_ITO[i % OKABE_ITO.len()]
 }
 
-/// A heatmap cell's colour for `t` in 0..=1 (clamped): viridis, light for
-/// high values reversed so that more reads darker.
+/// ColorBrewer Blues, 7 classes, light to dark.
+const BLUES: [(u8, u8, u8); 7] = [
+    (0xef, 0xf3, 0xff),
+    (0xc6, 0xdb, 0xef),
+    (0x9e, 0xca, 0xe1),
+    (0x6b, 0xae, 0xd6),
+    (0x42, 0x92, 0xc6),
+    (0x21, 0x71, 0xb5),
+    (0x08, 0x45, 0x94),
+];
+
+/// A heatmap cell's colour for `t` in 0..=1 (clamped), interpolated along
+/// [`BLUES`].
 pub fn heat(t: f64) -> RGBColor {
     let t = if t.is_finite() {
         t.clamp(0.0, 1.0)
     } else {
         0.0
     };
-    ViridisRGB.get_color(1.0 - t as f32)
+    let scaled = t * (BLUES.len() - 1) as f64;
+    let i = (scaled.floor() as usize).min(BLUES.len() - 2);
+    let f = scaled - i as f64;
+    let mix = |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * f).round() as u8;
+    let (a, b) = (BLUES[i], BLUES[i + 1]);
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
 /// `#rrggbb`.
@@ -50,5 +66,9 @@ mod tests {
         assert_eq!(series(7), series(0));
         assert_ne!(hex(heat(0.0)), hex(heat(1.0)));
         assert_eq!(heat(2.0), heat(1.0));
+        assert_eq!(hex(heat(0.0)), "#eff3ff");
+        assert_eq!(hex(heat(1.0)), "#084594");
+        assert_eq!(hex(heat(0.0)), "#eff3ff");
+        assert_eq!(hex(heat(1.0)), "#084594");
     }
 }
