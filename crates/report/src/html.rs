@@ -369,3 +369,106 @@ pub fn esc(text: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::freshness::Check;
+
+    const SPEC: &str = r#"
+        title = "Shop <&>"
+        currency = "EUR"
+        [[kpi]]
+        label = "Revenue"
+        view = "overview"
+        column = "revenue"
+        format = "money"
+        [[chart]]
+        id = "by_product"
+        title = "By product"
+        kind = "share"
+        view = "by_product"
+        x = "product"
+        y = ["revenue"]
+        format = "money"
+    "#;
+
+    fn page_html(rows: Rows, dq: Vec<Check>) -> String {
+        let dashboard = Dashboard::parse("shop", SPEC).unwrap();
+        let freshness = Freshness {
+            last_load: None,
+            build: None,
+            dq,
+        };
+        let chart = &dashboard.charts[0];
+        let svg = chart::svg(chart, &rows, "EUR").unwrap();
+        render(&Page {
+            dataset: "shop",
+            dashboard: &dashboard,
+            kpis: vec![(&dashboard.kpis[0], Some("1234.5".into()))],
+            freshness: &freshness,
+            charts: vec![Drawn { chart, rows, svg }],
+            generated_at: DateTime::<Utc>::UNIX_EPOCH,
+        })
+    }
+
+    fn rows(products: &[(&str, Option<&str>)]) -> Rows {
+        Rows {
+            columns: vec!["product".into(), "revenue".into()],
+            rows: products
+                .iter()
+                .map(|(p, r)| vec![Some(p.to_string()), r.map(str::to_string)])
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn values_are_marked_escaped_and_formatted() {
+        let html = page_html(
+            rows(&[("Tom & <Jerry>", Some("10.50")), ("Nulls", None)]),
+            vec![],
+        );
+        assert!(html.contains("<title>Shop &lt;&amp;&gt;</title>"));
+        assert!(html.contains("data-kpi=\"Revenue\""));
+        assert!(html.contains("data-value=\"1234.5\"><div class=\"label\">Revenue</div><div class=\"value\">€1,234.50</div>"));
+        assert!(
+            html.contains(
+                "<td data-value=\"Tom &amp; &lt;Jerry&gt;\">Tom &amp; &lt;Jerry&gt;</td>"
+            )
+        );
+        assert!(html.contains("<td class=\"n\" data-null>—</td>"));
+        assert!(!html.contains("<Jerry>"), "unescaped text");
+        assert!(html.contains("<svg role=\"img\""));
+        assert!(html.contains("passed: 0 of 0 checks"));
+    }
+
+    #[test]
+    fn failed_checks_are_named_and_a_share_keeps_seven_slices() {
+        let many: Vec<(String, Option<&str>)> =
+            (1..=9).map(|i| (format!("p{i}"), Some("1"))).collect();
+        let many: Vec<(&str, Option<&str>)> = many.iter().map(|(p, v)| (p.as_str(), *v)).collect();
+        let html = page_html(
+            rows(&many),
+            vec![
+                Check {
+                    name: "a".into(),
+                    passed: true,
+                    detail: String::new(),
+                },
+                Check {
+                    name: "totals".into(),
+                    passed: false,
+                    detail: "2 rows <off>".into(),
+                },
+            ],
+        );
+        assert!(html.contains("FAILED: 1 of 2 checks"));
+        assert!(html.contains("<li data-check=\"totals\"><b>totals</b>: 2 rows &lt;off&gt;</li>"));
+        assert!(html.contains("Other (2 more)"));
+        assert_eq!(
+            html.matches("<tr>").count(),
+            1 + 9,
+            "every row is in the data table"
+        );
+    }
+}

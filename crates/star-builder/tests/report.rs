@@ -440,7 +440,7 @@ async fn every_pack_publishes_a_report_that_renders_and_shows_its_views() {
         let html = assert_published(&h.sandbox, pack, &again).await;
         assert!(html.contains(&format!("data-build-id=\"{}\"", again.build_id.unwrap())));
         let keys = keys_under(&h.sandbox, &format!("reports/{}/", pack.name())).await;
-        let mut expected = vec![
+        let mut expected = [
             report.report.clone().unwrap().keys,
             again.report.clone().unwrap().keys,
         ]
@@ -507,4 +507,47 @@ async fn a_failed_check_is_published_by_name_and_a_failed_upload_fails_the_invoc
         before + 1,
         "the build committed"
     );
+}
+
+/// A dashboard that does not parse, or names a chart kind's columns
+/// wrongly, stops the builder's cold start with the file and the reason.
+#[test]
+fn a_bad_dashboard_stops_the_cold_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack_dir = dir.path().join("orders");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/packs/orders"),
+        &pack_dir,
+    );
+    std::fs::write(
+        pack_dir.join("dashboard.toml"),
+        "title = \"Orders\"\n[[chart]]\nid = \"a\"\ntitle = \"A\"\nkind = \"heatmap\"\nview = \"v\"\nx = \"month\"\ny = [\"n\"]\n",
+    )
+    .unwrap();
+    let pack = Pack::from_dir(&pack_dir).unwrap();
+    let url = "postgres://nobody@127.0.0.1:1/none?sslmode=disable";
+    let config = BuilderConfig::from_lookup(|name: &str| match name {
+        "OLTP_DATABASE_URL" | "OLAP_DATABASE_URL" => Some(url.to_string()),
+        "DB_AUTH" => Some("password".to_string()),
+        _ => None,
+    })
+    .unwrap();
+    let error = Builder::with_pack(config, None, pack)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("sql/orders/dashboard.toml"), "{error}");
+    assert!(error.contains("needs x, row and exactly one y"), "{error}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
 }
