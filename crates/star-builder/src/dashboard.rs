@@ -20,6 +20,8 @@ pub struct PublishedReport {
     pub bytes: usize,
     /// Charts drawn (KPI tiles aside).
     pub charts: usize,
+    /// Rendering and uploading.
+    pub milliseconds: u64,
 }
 
 /// Why the report was not published (the build is committed regardless).
@@ -61,6 +63,7 @@ pub(crate) async fn publish(
     if report.status == BuildStatus::Busy || builder.pack.dashboard.is_none() {
         return Ok(None);
     }
+    let started = std::time::Instant::now();
     let html = {
         let olap = builder.olap.get().await?;
         let oltp = builder.oltp.get().await?;
@@ -89,11 +92,12 @@ pub(crate) async fn publish(
                 reason: aws_sdk_s3::error::DisplayErrorContext(&e).to_string(),
             })?;
     }
-    tracing::info!(keys = ?keys, bytes = rendered.html.len(), charts = rendered.charts, "report published");
+    tracing::info!(keys = ?keys, bytes = rendered.html.len(), charts = rendered.charts, ms = crate::report::elapsed_ms(started), "report published");
     Ok(Some(PublishedReport {
         keys: keys.to_vec(),
         bytes: rendered.html.len(),
         charts: rendered.charts,
+        milliseconds: crate::report::elapsed_ms(started),
     }))
 }
 

@@ -281,6 +281,7 @@ async fn demo(args: DemoArgs) -> Result<()> {
             "keys": published.keys,
             "bytes": published.bytes,
             "charts": published.charts,
+            "milliseconds": published.milliseconds,
         });
     }
     if let Some(reason) = &warehouse_skipped {
