@@ -17,18 +17,22 @@ include mk/terraform.mk
 -include mk/package.mk
 -include mk/invoke.mk
 
-.PHONY: help deps system-deps lint fmt test test-rust data demo bench clean
+.PHONY: help deps system-deps browser-deps lint fmt test test-rust data demo bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
-deps: system-deps tf-checkov-install ## install what demo and test need and is missing (Debian/Ubuntu), or name it
+deps: system-deps browser-deps tf-checkov-install ## install what demo and test need and is missing (Debian/Ubuntu), or name it
 
 # PostgreSQL, psql, Python venv (apt-get on Debian/Ubuntu), and a check for
 # cargo and terraform; a second run is quick. `make demo` and `make test`
 # run it first, so a new machine needs no other command.
 system-deps:
 	@bash scripts/deps.sh
+
+# Headless Chromium (Debian's chromium), for the report test only.
+browser-deps:
+	@bash scripts/deps.sh --browser
 
 lint: ## cargo fmt --check and clippy with warnings as errors
 	$(CARGO) fmt --all -- --check

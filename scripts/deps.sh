@@ -1,10 +1,31 @@
 #!/usr/bin/env bash
 # Installs what starlift's make targets need and is missing. On Debian/Ubuntu
 # it installs with apt-get; elsewhere it names exactly what to install.
+#
+# `deps.sh --browser` checks only for headless Chromium (Debian's
+# `chromium`), which the dashboard report's test renders pages with; `make
+# deps` (and so `make test`) runs it, `make demo` does not need it.
 set -euo pipefail
 
 missing=()
 have() { command -v "$1" >/dev/null 2>&1; }
+
+if [ "${1:-}" = "--browser" ]; then
+    if have chromium || have chromium-browser; then
+        echo "deps: chromium is installed"
+        exit 0
+    fi
+    if have apt-get; then
+        sudo=""
+        [ "$(id -u)" = 0 ] || sudo="sudo"
+        echo "deps: installing chromium with apt-get (headless, for the report test)"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
+        exit 0
+    fi
+    echo "deps: missing, please install: chromium (headless Chromium, for the report test)" >&2
+    exit 1
+fi
 
 pg_bindir() {
     if have pg_config && [ -x "$(pg_config --bindir)/initdb" ]; then

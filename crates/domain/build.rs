@@ -1,6 +1,7 @@
 //! Embeds every pack under `sql/` (a folder with a `dataset.toml`) into the
 //! binaries: its manifest, its numbered OLTP, warehouse and analytics
-//! migrations, its models, singular tests and summary query. Adding a pack
+//! migrations, its models, singular tests, summary query and dashboard
+//! (`dashboard.toml`). Adding a pack
 //! (or a file to one) is adding a file; no Rust lists them.
 
 use std::fmt::Write as _;
@@ -55,15 +56,17 @@ fn main() {
             }
             out.push_str("        ],\n");
         }
-        let summary = pack.join("summary.sql");
-        if summary.is_file() {
-            let _ = writeln!(
-                out,
-                "        summary: Some(include_str!({:?})),",
-                summary.display().to_string()
-            );
-        } else {
-            out.push_str("        summary: None,\n");
+        for (field, file) in [("summary", "summary.sql"), ("dashboard", "dashboard.toml")] {
+            let path = pack.join(file);
+            if path.is_file() {
+                let _ = writeln!(
+                    out,
+                    "        {field}: Some(include_str!({:?})),",
+                    path.display().to_string()
+                );
+            } else {
+                let _ = writeln!(out, "        {field}: None,");
+            }
         }
         out.push_str("    },\n");
     }

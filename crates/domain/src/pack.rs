@@ -31,6 +31,7 @@ pub(crate) struct EmbeddedPack {
     models: &'static [SqlFile],
     tests: &'static [SqlFile],
     summary: Option<&'static str>,
+    dashboard: Option<&'static str>,
 }
 
 include!(concat!(env!("OUT_DIR"), "/packs.rs"));
@@ -105,6 +106,9 @@ pub struct Pack {
     pub tests: Vec<SqlFile>,
     /// `summary.sql`: one row, one json column of headline analytics.
     pub summary: Option<&'static str>,
+    /// `dashboard.toml`: the charts of the report each build publishes
+    /// (parsed and checked by `starlift-report`).
+    pub dashboard: Option<&'static str>,
 }
 
 /// A pack's files, as embedded or read from its folder.
@@ -116,6 +120,7 @@ struct Files {
     models: Vec<SqlFile>,
     tests: Vec<SqlFile>,
     summary: Option<&'static str>,
+    dashboard: Option<&'static str>,
 }
 
 /// Why a pack cannot be served. All of these stop the cold start.
@@ -157,6 +162,7 @@ impl Pack {
             models: embedded.models.to_vec(),
             tests: embedded.tests.to_vec(),
             summary: embedded.summary,
+            dashboard: embedded.dashboard,
         };
         Self::new(embedded.folder, embedded.manifest, files)
     }
@@ -181,11 +187,13 @@ impl Pack {
                 migrations: Box::leak(migrations.into_boxed_slice()),
             })
         };
-        let summary = match std::fs::read_to_string(dir.join("summary.sql")) {
-            Ok(sql) => Some(leak(sql)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(unreadable(e)),
+        let optional = |file: &str| match std::fs::read_to_string(dir.join(file)) {
+            Ok(text) => Ok(Some(leak(text))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(unreadable(e)),
         };
+        let summary = optional("summary.sql")?;
+        let dashboard = optional("dashboard.toml")?;
         let files = Files {
             oltp: migrations("oltp", format!("pack/{folder}"), true)?,
             warehouse: migrations("warehouse", format!("pack/{folder}/warehouse"), false)?,
@@ -193,6 +201,7 @@ impl Pack {
             models: read_sql_files(&dir.join("models"))?,
             tests: read_sql_files(&dir.join("tests"))?,
             summary,
+            dashboard,
         };
         Self::new(leak(folder), leak(manifest), files)
     }
@@ -246,6 +255,7 @@ impl Pack {
             models,
             tests: files.tests,
             summary: files.summary,
+            dashboard: files.dashboard,
         })
     }
 
@@ -408,6 +418,7 @@ mod tests {
             models: Vec::new(),
             tests: Vec::new(),
             summary: None,
+            dashboard: None,
         }
     }
 

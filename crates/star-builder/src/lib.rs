@@ -28,9 +28,19 @@
 //! alarms fire. A retry of that event finds nothing new and succeeds: alarm on
 //! the function's errors (or `etl.build_run.dq_passed = false`), not on the
 //! dead-letter queue.
+//!
+//! # Report
+//! After every committed build (`dq_failed` included, before a
+//! `DQ_FAIL_HARD` error) the pack's dashboard report is rendered and PUT to
+//! `s3://<BUCKET>/reports/<dataset>/index.html` and a dated copy
+//! (`dashboard.rs`; the build report's `report` says the keys). A failed
+//! publish fails the invocation **after** the build committed
+//! ([`BuildError::Report`]): the warehouse is up to date, and a retry (or
+//! the next scheduled build, even with nothing new) publishes again.
 
 pub mod bootstrap;
 mod build;
+mod dashboard;
 mod grain;
 mod mirror;
 mod plan;
@@ -54,6 +64,7 @@ use starlift_domain::sql::TemplateError;
 use tokio::sync::OnceCell;
 
 pub use build::BUILD_LOCK_KEY;
+pub use dashboard::{PublishError, PublishedReport, report_keys};
 pub use plan::FULL_BUILD_SHARE;
 pub use report::{BuildReport, BuildStatus, DqResult};
 pub use request::{BuildRequest, EventError, Mode, Plan, Request};
@@ -85,6 +96,8 @@ pub enum StartupError {
     Migrate(#[from] MigrateError),
     #[error(transparent)]
     Pack(#[from] PackError),
+    #[error(transparent)]
+    Dashboard(#[from] starlift_report::SpecError),
 }
 
 /// Why an invocation failed.
@@ -126,6 +139,8 @@ pub enum BuildError {
     ReloadIncomplete(String),
     #[error("the pack's warehouse cannot be built: {0}")]
     Warehouse(String),
+    #[error("the build committed, but its report was not published (a retry publishes it): {0}")]
+    Report(#[from] PublishError),
 }
 
 impl BuildError {
@@ -162,6 +177,7 @@ impl Builder {
         aws: Option<aws_config::SdkConfig>,
         pack: Pack,
     ) -> Result<Self, StartupError> {
+        starlift_report::Dashboard::of(&pack)?;
         let oltp = CachedClient::new(Connector::new(config.oltp.clone(), aws.clone())?);
         let olap = CachedClient::new(Connector::new(config.olap.clone(), aws.clone())?);
         Ok(Self {
@@ -250,11 +266,12 @@ impl Builder {
                 StartupError::Db(e) => BuildError::Connect(e),
                 StartupError::Migrate(e) => BuildError::Migrate(e),
                 StartupError::Pack(e) => BuildError::Catalog(e),
+                StartupError::Dashboard(e) => BuildError::Warehouse(e.to_string()),
             })?;
             build::run(self, request, started).await
         }
         .await;
-        let report = match result {
+        let mut report = match result {
             Ok(report) => report,
             Err(error) => {
                 if error.touches_connections() {
@@ -274,6 +291,7 @@ impl Builder {
             rows_changed = ?report.rows_changed,
             "build done"
         );
+        report.report = dashboard::publish(self, &report).await?;
         if report.status == BuildStatus::DqFailed {
             for check in report.dq.iter().filter(|c| !c.passed) {
                 tracing::warn!(check = %check.check, detail = %check.detail, "data-quality check failed");

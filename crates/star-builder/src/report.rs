@@ -55,6 +55,10 @@ pub struct BuildReport {
     pub milliseconds: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// The dashboard report published after the build (`dashboard.rs`);
+    /// absent without a pack dashboard or a bucket to publish to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<crate::dashboard::PublishedReport>,
 }
 
 impl BuildReport {
@@ -76,6 +80,7 @@ impl BuildReport {
                 "another build is running (it holds the builder's advisory lock); nothing was done, the next run picks up the new batches"
                     .to_string(),
             ),
+            report: None,
         }
     }
 

@@ -95,8 +95,8 @@ async fn assert_views_agree_with_oltp(h: &Harness, with_history: bool) -> usize 
     let views = h
         .olap_i64("SELECT count(*) FROM information_schema.views WHERE table_schema = 'analytics'")
         .await;
-    assert_eq!(views, 13);
-    let expected = if with_history { 15 } else { 13 };
+    assert_eq!(views, 14);
+    let expected = if with_history { 16 } else { 14 };
     assert_eq!(compared, expected);
     compared
 }

@@ -9,6 +9,11 @@
 //! of every table the models write, the latest build's data-quality checks
 //! and the pack's headline analytics (`sql/<pack>/summary.sql`), whatever
 //! their shape. A pack without models gets the OLTP side only.
+//!
+//! The builder publishes the pack's dashboard report to the sandbox bucket
+//! after each build, as in AWS (`reports/<dataset>/index.html`); the demo
+//! copies the last one to `--report` (default `target/demo/report.html`)
+//! and prints its path.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -42,6 +47,9 @@ pub struct DemoArgs {
     /// Write the summary as JSON to this file.
     #[arg(long, value_name = "FILE")]
     pub summary_json: Option<PathBuf>,
+    /// Where to write the dashboard report (the one the last build published).
+    #[arg(long, value_name = "FILE", default_value = "target/demo/report.html")]
+    pub report: PathBuf,
     /// Seed of the shuffled upload order.
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
@@ -107,6 +115,8 @@ async fn demo(args: DemoArgs) -> Result<()> {
     let sandbox = Sandbox::start().await.context("starting the sandbox")?;
     let mut env = sandbox.env();
     env.push(("DATASET".to_string(), pack.name().to_string()));
+    // The builder publishes its report to the sandbox bucket, as in AWS.
+    env.push(("BUCKET".to_string(), sandbox.bucket().to_string()));
     let lookup = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     let loader = Loader::connect(
         LoaderConfig::from_lookup(lookup)?,
@@ -136,7 +146,8 @@ async fn demo(args: DemoArgs) -> Result<()> {
         Some(
             Builder::connect(config, None)
                 .await
-                .context("starting star-builder")?,
+                .context("starting star-builder")?
+                .with_s3(sandbox.s3_client()),
         )
     } else {
         None
@@ -147,6 +158,7 @@ async fn demo(args: DemoArgs) -> Result<()> {
     let mut loads: Vec<LoadSummary> = Vec::new();
     let mut sequencer: u64 = 0x1000;
     let mut phases = Vec::new();
+    let mut last_report = None;
 
     for (phase, dir) in data_dirs.iter().enumerate() {
         let mut files = csv_files(dir)?;
@@ -222,6 +234,7 @@ async fn demo(args: DemoArgs) -> Result<()> {
         if let Some(entry) = phases.last_mut() {
             entry["build"] = serde_json::to_value(&build)?;
         }
+        last_report = build.report.clone();
     }
 
     let oltp = sandbox.connect_oltp().await?;
@@ -260,6 +273,17 @@ async fn demo(args: DemoArgs) -> Result<()> {
         analytics = summary_in_order(&olap, &pack).await?;
     }
     summary["dataset"] = json!(pack.name());
+    if let Some(published) = &last_report {
+        let key = published.keys.first().context("the report has no key")?;
+        write_report(&s3, sandbox.bucket(), key, &args.report).await?;
+        summary["report"] = json!({
+            "path": args.report.display().to_string(),
+            "keys": published.keys,
+            "bytes": published.bytes,
+            "charts": published.charts,
+            "milliseconds": published.milliseconds,
+        });
+    }
     if let Some(reason) = &warehouse_skipped {
         summary["warehouse_skipped"] = json!(reason);
     }
@@ -268,6 +292,15 @@ async fn demo(args: DemoArgs) -> Result<()> {
     match &warehouse_skipped {
         None => print_warehouse(&summary, analytics),
         Some(reason) => eprintln!("\nwarehouse: skipped: {reason}"),
+    }
+    if last_report.is_some() {
+        eprintln!("\nreport written to {}", args.report.display());
+    } else if warehouse_skipped.is_none() {
+        eprintln!(
+            "\nreport: pack {} declares no dashboard (sql/{}/dashboard.toml)",
+            pack.name(),
+            pack.name()
+        );
     }
     if let Some(path) = &args.summary_json {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -286,6 +319,28 @@ async fn demo(args: DemoArgs) -> Result<()> {
     if dq_failed_builds > 0 {
         bail!("{dq_failed_builds} build(s) failed data-quality checks; see \"dq\" in the summary");
     }
+    Ok(())
+}
+
+/// Copies the published report `s3://bucket/key` to `path`.
+async fn write_report(s3: &aws_sdk_s3::Client, bucket: &str, key: &str, path: &Path) -> Result<()> {
+    let object = s3
+        .get_object()
+        .bucket(bucket)
+        .key(key)
+        .send()
+        .await
+        .with_context(|| format!("reading s3://{bucket}/{key}"))?;
+    let html = object
+        .body
+        .collect()
+        .await
+        .with_context(|| format!("reading s3://{bucket}/{key}"))?
+        .into_bytes();
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(path, html).with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }
 

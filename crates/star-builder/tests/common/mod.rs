@@ -18,6 +18,11 @@ use tokio_postgres::Client;
 /// analytics views, `<name>:oltp` the same question over chinook.*.
 const ANALYTICS_VS_OLTP: &str = include_str!("../sql/analytics_vs_oltp.sql");
 
+/// Views that may have no rows: "two years ago" (two years before the
+/// latest sale) has no sales when a test's invoice lies years after the
+/// rest. They are compared all the same.
+const MAY_BE_EMPTY: [&str; 2] = ["top_artists_two_years_ago", "genre_sales_two_years_ago"];
+
 pub struct Harness {
     pub sandbox: Sandbox,
     pub loader: Loader,
@@ -283,7 +288,10 @@ pub async fn assert_analytics_agree_with_oltp(h: &Harness, with_employee: bool) 
         let oltp_sql = statement(&statements, &format!("{view}:oltp")).expect("pair");
         let from_views = rows_as_text(&h.olap, olap_sql).await;
         let from_oltp = rows_as_text(&h.oltp, oltp_sql).await;
-        assert!(!from_views.is_empty(), "{view}: no rows");
+        assert!(
+            !from_views.is_empty() || MAY_BE_EMPTY.contains(&view),
+            "{view}: no rows"
+        );
         assert_same_rows(view, &from_views, &from_oltp);
         compared += 1;
     }

@@ -185,3 +185,56 @@ SELECT row_number() OVER (ORDER BY coalesce(sum(i.total), 0) DESC, e.employee_id
 FROM chinook.employee e LEFT JOIN chinook.employee m ON m.employee_id = e.reports_to
 LEFT JOIN chinook.customer c ON c.support_rep_id = e.employee_id LEFT JOIN chinook.invoice i ON i.customer_id = c.customer_id
 GROUP BY e.employee_id, m.employee_id
+
+-- name: sales_two_years_ago:olap
+SELECT year FROM analytics.sales_two_years_ago
+-- name: sales_two_years_ago:oltp
+SELECT max(extract(year FROM i.invoice_date))::int - 2
+FROM chinook.invoice i JOIN chinook.invoice_line l USING (invoice_id)
+
+-- name: top_artists_two_years_ago:olap
+SELECT revenue_rank, year, artist_id, artist_name, quantity, revenue FROM analytics.top_artists_two_years_ago
+-- name: top_artists_two_years_ago:oltp
+WITH y AS (SELECT max(extract(year FROM i.invoice_date))::int - 2 AS year
+           FROM chinook.invoice i JOIN chinook.invoice_line l USING (invoice_id))
+SELECT row_number() OVER (ORDER BY sum(l.quantity * l.unit_price) DESC, sum(l.quantity) DESC, ar.artist_id),
+       y.year, ar.artist_id, ar.name, sum(l.quantity)::bigint, sum(l.quantity * l.unit_price)::numeric(12,2)
+FROM chinook.invoice i JOIN chinook.invoice_line l USING (invoice_id) JOIN chinook.track t USING (track_id)
+JOIN chinook.album al USING (album_id) JOIN chinook.artist ar ON ar.artist_id = al.artist_id
+CROSS JOIN y
+WHERE extract(year FROM i.invoice_date) = y.year
+GROUP BY y.year, ar.artist_id, ar.name
+
+-- name: genre_sales_two_years_ago:olap
+SELECT revenue_rank, year, genre_id, genre_name, quantity, revenue, revenue_share_pct
+FROM analytics.genre_sales_two_years_ago
+-- name: genre_sales_two_years_ago:oltp
+WITH y AS (SELECT max(extract(year FROM i.invoice_date))::int - 2 AS year
+           FROM chinook.invoice i JOIN chinook.invoice_line l USING (invoice_id))
+SELECT row_number() OVER (ORDER BY sum(l.quantity * l.unit_price) DESC, sum(l.quantity) DESC, g.genre_id),
+       y.year, g.genre_id, g.name, sum(l.quantity)::bigint, sum(l.quantity * l.unit_price)::numeric(12,2),
+       round(100 * sum(l.quantity * l.unit_price) / sum(sum(l.quantity * l.unit_price)) OVER (), 2)::numeric(6,2)
+FROM chinook.invoice i JOIN chinook.invoice_line l USING (invoice_id) JOIN chinook.track t USING (track_id)
+JOIN chinook.genre g USING (genre_id)
+CROSS JOIN y
+WHERE extract(year FROM i.invoice_date) = y.year
+GROUP BY y.year, g.genre_id, g.name
+
+-- name: customer_segments:olap
+SELECT segment_rank, segment, customer_count, revenue, customer_share_pct FROM analytics.customer_segments
+-- name: customer_segments:oltp
+WITH b AS (SELECT customer_id, max(invoice_date)::date AS last, count(*) AS freq, sum(total) AS mon
+           FROM chinook.invoice GROUP BY customer_id),
+     s AS (SELECT b.*, ceil(5 * cume_dist() OVER (ORDER BY last))::int AS r, ceil(5 * cume_dist() OVER (ORDER BY freq))::int AS f,
+                  ceil(5 * cume_dist() OVER (ORDER BY mon))::int AS m FROM b),
+     seg AS (SELECT CASE WHEN r >= 4 AND f >= 4 AND m >= 4 THEN 'Champions' WHEN r >= 3 AND f >= 3 THEN 'Loyal'
+                         WHEN r >= 4 THEN 'Promising' WHEN r <= 2 AND m >= 4 THEN 'Cannot lose them'
+                         WHEN r <= 2 AND f >= 3 THEN 'At risk' WHEN r <= 2 THEN 'Hibernating' ELSE 'Needs attention' END AS segment,
+                    mon
+             FROM s
+             UNION ALL
+             SELECT 'No purchases', 0 FROM chinook.customer c
+             WHERE NOT EXISTS (SELECT 1 FROM chinook.invoice i WHERE i.customer_id = c.customer_id))
+SELECT row_number() OVER (ORDER BY count(*) DESC, segment), segment, count(*), sum(mon)::numeric(12,2),
+       round(100.0 * count(*) / sum(count(*)) OVER (), 2)::numeric(6,2)
+FROM seg GROUP BY segment

@@ -227,6 +227,24 @@ FROM classicmodels.orders o
 WHERE EXISTS (SELECT 1 FROM classicmodels.orderdetails l WHERE l.order_number = o.order_number)
 GROUP BY 1, 2, 3
 
+-- name: shipping_punctuality:olap
+SELECT year, month, year_month, order_count, on_time_orders, late_orders, unshipped_orders,
+       avg_days_to_ship, late_pct
+FROM analytics.shipping_punctuality
+-- name: shipping_punctuality:oltp
+SELECT extract(year FROM order_date)::int, extract(month FROM order_date)::int, to_char(order_date, 'YYYY-MM'),
+       count(*),
+       count(*) FILTER (WHERE shipped_date <= required_date),
+       count(*) FILTER (WHERE shipped_date > required_date),
+       count(*) FILTER (WHERE shipped_date IS NULL),
+       round(avg(shipped_date - order_date), 2)::numeric(8,2),
+       CASE WHEN count(shipped_date) > 0
+            THEN round(100.0 * count(*) FILTER (WHERE shipped_date > required_date) / count(shipped_date), 2)
+       END::numeric(6,2)
+FROM classicmodels.orders o
+WHERE EXISTS (SELECT 1 FROM classicmodels.orderdetails l WHERE l.order_number = o.order_number)
+GROUP BY 1, 2, 3
+
 -- name: customer_balance:olap
 SELECT customer_number, customer_name, country, credit_limit, ordered, paid, payment_count, balance,
        credit_used_pct, over_credit_limit
