@@ -26,6 +26,7 @@
 
 pub mod chinook;
 mod error;
+pub mod faults;
 mod postgres;
 mod s3;
 mod sandbox;

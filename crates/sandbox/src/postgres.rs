@@ -161,7 +161,8 @@ impl Postgres {
         let Some(local) = &self.local else {
             return Err(Error::PostgresStart {
                 attempts: 0,
-                reason: "an external server (SANDBOX_DATABASE_URL) is not restarted by tests".into(),
+                reason: "an external server (SANDBOX_DATABASE_URL) is not restarted by tests"
+                    .into(),
                 log: String::new(),
             });
         };

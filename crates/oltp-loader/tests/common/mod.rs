@@ -42,6 +42,14 @@ pub async fn loader_for(sandbox: &Sandbox, oltp_url: &str) -> Loader {
         .expect("loader starts")
 }
 
+/// A loader for the database at `oltp_url` reading S3 through `s3` (a
+/// fault-injecting proxy, say).
+pub async fn loader_with_s3(sandbox: &Sandbox, oltp_url: &str, s3: aws_sdk_s3::Client) -> Loader {
+    Loader::connect(config_for(sandbox, oltp_url), s3, None)
+        .await
+        .expect("loader starts")
+}
+
 /// The test-only pack in `tests/packs/<name>/`, read from its folder.
 pub fn test_pack(name: &str) -> Pack {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
