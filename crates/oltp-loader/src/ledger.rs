@@ -16,9 +16,10 @@ static LEDGER: LazyLock<Vec<(&'static str, String)>> =
     LazyLock::new(|| named_statements(include_str!("../../../sql/engine/loader/ledger.sql")));
 
 /// Names of the ledger statements, checked at cold start ([`check_statements`]).
-const NAMES: [&str; 15] = [
+const NAMES: [&str; 16] = [
     "lock_object",
-    "lock_merge",
+    "lock_table_exclusive",
+    "lock_table_shared",
     "find_version",
     "loaded_sequencers",
     "start_load",

@@ -8,6 +8,7 @@ mod content;
 pub mod events;
 mod ledger;
 mod load;
+pub mod locks;
 mod merge;
 mod reader;
 pub mod reconcile;

@@ -2,6 +2,7 @@
 //! constraints, merge, pending-row resolution, rejects, ledger row. Each
 //! stage lives in its own module; this one runs them in order.
 
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use starlift_domain::catalog::Table;
@@ -9,6 +10,7 @@ use starlift_domain::routing::Route;
 use tokio_postgres::Transaction;
 
 use crate::ledger::{Admission, admit, db, fail_in_transaction, ledger, start_ledger_row};
+use crate::locks;
 use crate::merge::{Counts, merge_staged, reject_checks, resolve_pending};
 use crate::reader::ParseStats;
 use crate::resolve::continue_resolution;
@@ -136,7 +138,9 @@ pub(crate) async fn load_object(
             let more = loaded.more_to_resolve;
             let mut summary = summary_of(object, &table.name, load_id, loaded);
             if more {
-                let continued = continue_resolution(loader, object, load_id, deadline).await?;
+                let locks = locks::plan(loader.catalog, table);
+                let continued =
+                    continue_resolution(loader, object, load_id, &locks, deadline).await?;
                 summary.rows_resolved += continued.resolved;
                 summary.resolution_transactions = continued.transactions;
                 summary.resolution_cut_short = continued.cut_short;
@@ -191,9 +195,10 @@ async fn merge_and_publish(
     .await
     .map_err(|e| classify(object, e))?;
     let check_rejects = reject_checks(tx, object, &sql, &mut stats).await?;
-    tx.execute(ledger("lock_merge")?, &[])
+    let locks = lock_plan(loader, &sql)?;
+    locks::take(tx, &sql.schema, &locks)
         .await
-        .map_err(|e| classify(object, e))?;
+        .map_err(|e| lock_failure(object, e))?;
     if let Some(same_as) =
         same_content_unchanged(tx, object, &sql, &content_sha256, &stats, load_id).await?
     {
@@ -219,8 +224,15 @@ async fn merge_and_publish(
         .saturating_sub(counts.rejected_in_sql)
         .saturating_sub(counts.pending);
     counts.unchanged = merged.saturating_sub(counts.inserted + counts.updated);
-    let resolution =
-        resolve_pending(tx, object, loader.catalog, load_id, loader.resolve_budget).await?;
+    let resolution = resolve_pending(
+        tx,
+        object,
+        loader.catalog,
+        &locks,
+        load_id,
+        loader.resolve_budget,
+    )
+    .await?;
     counts.resolved = resolution.resolved;
     let rejects_key = rejects::publish(loader, tx, object, &stats, load_id).await?;
     Ok(Loaded {
@@ -231,6 +243,24 @@ async fn merge_and_publish(
         content_sha256,
         same_as: None,
     })
+}
+
+/// The locks a load of the stage's table takes ([`locks::plan`]).
+fn lock_plan(loader: &Loader, sql: &TableSql) -> Result<BTreeMap<String, locks::Hold>, Failure> {
+    let table = loader.catalog.table(&sql.table).ok_or_else(|| {
+        Failure::Transient(TransientError::Internal(format!(
+            "the stage's table {} is not in the catalog",
+            sql.table
+        )))
+    })?;
+    Ok(locks::plan(loader.catalog, table))
+}
+
+pub(crate) fn lock_failure(object: &ObjectRef, error: locks::LockError) -> Failure {
+    match error {
+        locks::LockError::Statement(e) => Failure::Transient(e),
+        locks::LockError::Database(e) => classify(object, e),
+    }
 }
 
 /// The earlier load whose identical content left the table as it is now

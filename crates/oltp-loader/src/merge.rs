@@ -2,6 +2,8 @@
 //! (set-based, rows rejected by name), orphans held as pending rows, repeated
 //! keys, the merge itself, and the retry of every table's pending rows.
 
+use std::collections::BTreeMap;
+
 use postgres_types::ToSql;
 use starlift_domain::catalog::Catalog;
 use tokio_postgres::Transaction;
@@ -10,6 +12,7 @@ use tokio_postgres::error::SqlState;
 use crate::TransientError;
 use crate::ledger::{db, ledger};
 use crate::load::{Failure, ObjectRef, classify};
+use crate::locks::Hold;
 use crate::reader::{self, ParseStats};
 use crate::table_sql::TableSql;
 use crate::trusted::trusted;
@@ -264,18 +267,24 @@ pub(crate) struct Resolution {
 }
 
 /// Retries the pending rows whose parents are there now, in foreign-key
-/// order, staging at most `budget` of them (a self-referencing table's are
+/// order, in the tables `locks` holds exclusively, staging at most `budget` of them (a self-referencing table's are
 /// staged whole); they move into their tables stamped with `load_id`.
 pub(crate) async fn resolve_pending(
     tx: &Transaction<'_>,
     object: &ObjectRef,
     catalog: &Catalog,
+    locks: &BTreeMap<String, Hold>,
     load_id: i64,
     budget: i64,
 ) -> Result<Resolution, Failure> {
     let mut resolution = Resolution::default();
     let mut left = budget;
-    for table in catalog.load_order() {
+    // Only the tables this transaction holds alone: nothing it wrote can
+    // have made another table's waiting rows loadable.
+    let writable = catalog
+        .load_order()
+        .filter(|t| locks.get(&t.name) == Some(&Hold::Exclusive));
+    for table in writable {
         let exists: bool = tx
             .query_one(ledger("pending_exists")?, &[&table.schema, &table.name])
             .await

@@ -157,9 +157,12 @@ async fn resolve_leftovers(
     let Some(load_id) = newest else {
         return Ok(0);
     };
-    Ok(continue_resolution(loader, &object, load_id, deadline)
-        .await?
-        .resolved)
+    let locks = crate::locks::all(loader.catalog);
+    Ok(
+        continue_resolution(loader, &object, load_id, &locks, deadline)
+            .await?
+            .resolved,
+    )
 }
 
 /// One listed page of the drop zone.

@@ -4,14 +4,16 @@
 //! transaction does the first; while more may be loadable and the
 //! invocation has time, later transactions continue, each with a ledger row
 //! of its own (`resolves_for` = the file's load) whose load_id is the batch
-//! it stamps. What is left when time runs out waits for the next load or a
-//! reconcile, which resolve the same way: the any-order guarantee holds,
-//! only later.
+//! it stamps. What is left when time runs out waits for the next load of
+//! its table or of one above it (see [`crate::locks`]), or a reconcile,
+//! which resolve the same way: the any-order guarantee holds, only later.
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use crate::ledger::{db, ledger};
 use crate::load::{Failure, ObjectRef};
+use crate::locks::{self, Hold, LockError};
 use crate::merge::resolve_pending;
 use crate::{Loader, TransientError};
 
@@ -33,6 +35,7 @@ pub(crate) async fn continue_resolution(
     loader: &Loader,
     object: &ObjectRef,
     load_id: i64,
+    locks: &BTreeMap<String, Hold>,
     deadline: Instant,
 ) -> Result<Continued, TransientError> {
     let mut continued = Continued::default();
@@ -45,7 +48,7 @@ pub(crate) async fn continue_resolution(
             );
             return Ok(continued);
         }
-        let (resolved, more) = one_transaction(loader, object, load_id).await?;
+        let (resolved, more) = one_transaction(loader, object, load_id, locks).await?;
         if resolved > 0 {
             continued.transactions += 1;
             continued.resolved += resolved;
@@ -62,12 +65,16 @@ async fn one_transaction(
     loader: &Loader,
     object: &ObjectRef,
     load_id: i64,
+    locks: &BTreeMap<String, Hold>,
 ) -> Result<(u64, bool), TransientError> {
     let mut client = loader.db.get().await?;
     let tx = client.transaction().await.map_err(db(object))?;
-    tx.execute(ledger("lock_merge")?, &[])
+    locks::take(&tx, &loader.catalog.schema, locks)
         .await
-        .map_err(db(object))?;
+        .map_err(|error| match error {
+            LockError::Statement(e) => e,
+            LockError::Database(e) => db(object)(e),
+        })?;
     let resolution_id: i64 = tx
         .query_one(ledger("start_resolution")?, &[&load_id])
         .await
@@ -77,6 +84,7 @@ async fn one_transaction(
         &tx,
         object,
         loader.catalog,
+        locks,
         resolution_id,
         loader.resolve_budget,
     )

@@ -1,10 +1,14 @@
 -- name: lock_object
 -- Events for the same object are handled one at a time.
 SELECT pg_advisory_xact_lock(hashtextextended($1, 1870))
--- name: lock_merge
--- Merges and pending-row retries are serialized across all loads, so a row
--- that waits for a parent can never miss that parent's arrival.
-SELECT pg_advisory_xact_lock(5138716154329034051)
+-- name: lock_table_exclusive
+-- A table a load writes ($1 = schema.table; crates/oltp-loader/src/locks.rs):
+-- one load at a time, so a row that waits for a parent can never miss that
+-- parent's arrival.
+SELECT pg_advisory_xact_lock(hashtextextended($1, 5138716154329034051))
+-- name: lock_table_shared
+-- A parent of a table a load writes: loads that only read it share it.
+SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 5138716154329034051))
 -- name: find_version
 SELECT load_id, status FROM etl.load
 WHERE bucket = $1 AND object_key = $2 AND etag = $3 AND resolves_for IS NULL AND status <> 'retried'
