@@ -230,6 +230,7 @@ pub(crate) async fn run(
         dq,
         milliseconds: elapsed_ms(started),
         message: choice.reason,
+        lakehouse: None,
     })
 }
 

@@ -32,6 +32,7 @@
 pub mod bootstrap;
 mod build;
 mod grain;
+mod lakehouse;
 mod mirror;
 mod plan;
 mod report;
@@ -126,6 +127,14 @@ pub enum BuildError {
     ReloadIncomplete(String),
     #[error("the pack's warehouse cannot be built: {0}")]
     Warehouse(String),
+    #[error(
+        "build {} is committed, but its lakehouse export failed (a retry exports what it missed): {source}",
+        build_id.map_or("?".to_string(), |id| id.to_string())
+    )]
+    Lakehouse {
+        build_id: Option<i64>,
+        source: starlift_lakehouse::LakehouseError,
+    },
 }
 
 impl BuildError {
@@ -254,7 +263,7 @@ impl Builder {
             build::run(self, request, started).await
         }
         .await;
-        let report = match result {
+        let mut report = match result {
             Ok(report) => report,
             Err(error) => {
                 if error.touches_connections() {
@@ -264,6 +273,7 @@ impl Builder {
                 return Err(error);
             }
         };
+        report.lakehouse = lakehouse::after_build(self, &report).await?;
         tracing::info!(
             mode = report.mode.as_str(),
             status = ?report.status,

@@ -55,6 +55,10 @@ pub struct BuildReport {
     pub milliseconds: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// The Parquet export after the commit (`None` when the builder has no
+    /// bucket to publish to, or the build was busy).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lakehouse: Option<starlift_lakehouse::LakehouseReport>,
 }
 
 impl BuildReport {
@@ -76,6 +80,7 @@ impl BuildReport {
                 "another build is running (it holds the builder's advisory lock); nothing was done, the next run picks up the new batches"
                     .to_string(),
             ),
+            lakehouse: None,
         }
     }
 
