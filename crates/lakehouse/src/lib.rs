@@ -39,6 +39,7 @@ pub mod decode;
 mod export;
 pub mod file;
 pub mod layout;
+pub mod local;
 pub mod manifest;
 mod sql;
 pub mod upload;
@@ -87,6 +88,11 @@ pub enum LakehouseError {
         "lakehouse export: two written tables are named {0} (the layout uses the name without its schema)"
     )]
     DuplicateName(String),
+    #[error("lakehouse copy: {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("lakehouse export: SQL template: {0}")]
     Template(#[from] TemplateError),
 }

@@ -13,30 +13,12 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use common::Harness;
 use serde_json::json;
 use star_builder::{BuildError, BuildReport, Builder, handle_request};
 use starlift_lakehouse::TablePlan;
 use starlift_lakehouse::manifest::Manifest;
-
-/// Loads every sample file of `data/<pack>/` through the loader.
-pub async fn load_sample(h: &Harness, pack: &str) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../data")
-        .join(pack);
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("sample dir")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    files.sort();
-    for path in files {
-        let name = path.file_name().unwrap().to_string_lossy().to_string();
-        h.load_file(&format!("incoming/{name}"), std::fs::read(&path).unwrap())
-            .await;
-    }
-}
 
 async fn publishing_builder(h: &Harness, dataset: &str, bucket: &str) -> Builder {
     common::new_builder_with(&h.sandbox, &[("DATASET", dataset), ("BUCKET", bucket)])
@@ -124,7 +106,7 @@ const NEW_LINES: &str = "InvoiceLineId,InvoiceId,TrackId,UnitPrice,Quantity\n\
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exports_incrementally_and_retries() {
     let h = Harness::start_dataset("chinook").await;
-    load_sample(&h, "chinook").await;
+    h.load_sample("chinook").await;
     let builder = publishing_builder(&h, "chinook", h.sandbox.bucket()).await;
 
     // First build: everything, whole.
