@@ -38,6 +38,7 @@ pub mod columns;
 pub mod decode;
 mod export;
 pub mod file;
+pub mod glue;
 pub mod layout;
 pub mod local;
 pub mod manifest;
