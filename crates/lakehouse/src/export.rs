@@ -199,7 +199,8 @@ pub async fn export(
         let manifest_key = layout::manifest_key(dataset, &name);
         let previous = manifest::read(target.s3, target.bucket, &manifest_key).await?;
         let plan = plan(table, previous.as_ref(), marks.get(&table.spec.table));
-        let table_report = match plan {
+        let table_started = Instant::now();
+        let mut table_report = match plan {
             Plan::Unchanged => unchanged(previous.as_ref()),
             plan => {
                 let ctx = Ctx {
@@ -212,6 +213,7 @@ pub async fn export(
                 rewrite(&ctx, table, plan, previous).await?
             }
         };
+        table_report.milliseconds = elapsed_ms(table_started);
         tracing::info!(table = name, plan = ?table_report.plan, files = table_report.files, rows = table_report.rows, bytes = table_report.bytes, "exported");
         report.tables.insert(name, table_report);
     }
@@ -300,6 +302,7 @@ fn unchanged(previous: Option<&Manifest>) -> TableReport {
         table_files: previous.map_or(0, |m| m.files.len()),
         table_rows: previous.map_or(0, |m| m.rows),
         table_bytes: previous.map_or(0, |m| m.bytes),
+        milliseconds: 0,
     }
 }
 
@@ -395,6 +398,7 @@ async fn rewrite(
         table_files: manifest.files.len(),
         table_rows: manifest.rows,
         table_bytes: manifest.bytes,
+        milliseconds: 0,
     })
 }
 

@@ -153,6 +153,8 @@ pub struct TableReport {
     pub table_files: usize,
     pub table_rows: u64,
     pub table_bytes: u64,
+    /// Time spent on this table (COPY, Parquet, uploads, switch, deletes).
+    pub milliseconds: u64,
 }
 
 /// The `lakehouse` part of a build's report.

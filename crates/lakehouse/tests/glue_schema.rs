@@ -33,7 +33,9 @@ async fn terraform_glue_schemas_match_the_dw_schemas() {
         for set in [&OLAP, &pack.warehouse] {
             migrate(&mut client, set).await.unwrap();
         }
-        let schema = starlift_lakehouse::glue::schema(&client, &pack).await.unwrap();
+        let schema = starlift_lakehouse::glue::schema(&client, &pack)
+            .await
+            .unwrap();
         let rendered = format!("{}\n", serde_json::to_string_pretty(&schema).unwrap());
         let path = root.join(format!("{name}.json"));
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
