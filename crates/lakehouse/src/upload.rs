@@ -127,8 +127,8 @@ impl<'a> Upload<'a> {
     /// Abandons an unfinished multipart upload (best effort: the bucket's
     /// lifecycle rule removes what this cannot).
     pub async fn abort(self) {
-        if let Some(upload_id) = self.upload_id {
-            if let Err(error) = self
+        if let Some(upload_id) = self.upload_id
+            && let Err(error) = self
                 .s3
                 .abort_multipart_upload()
                 .bucket(self.bucket)
@@ -136,9 +136,8 @@ impl<'a> Upload<'a> {
                 .upload_id(upload_id)
                 .send()
                 .await
-            {
-                tracing::warn!(key = self.key, error = %error, "could not abort a multipart upload");
-            }
+        {
+            tracing::warn!(key = self.key, error = %error, "could not abort a multipart upload");
         }
     }
 }

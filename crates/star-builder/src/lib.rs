@@ -28,6 +28,21 @@
 //! alarms fire. A retry of that event finds nothing new and succeeds: alarm on
 //! the function's errors (or `etl.build_run.dq_passed = false`), not on the
 //! dead-letter queue.
+//!
+//! # Lakehouse export
+//! With a bucket to publish to ([`Builder::publish_target`]: `BUCKET` and
+//! [`Builder::with_s3`]), every committed build is followed by the Parquet
+//! export of the tables the pack's models write (`starlift_lakehouse`,
+//! `lakehouse.rs`; docs/architecture.md, "Lakehouse"): what the build
+//! changed, recorded by triggers in `etl.lakehouse_dirty` in the build's
+//! transaction, is rewritten under `s3://<bucket>/warehouse/<dataset>/`,
+//! and the response gets `lakehouse` (per table files, rows, bytes,
+//! partitions rewritten). The export holds the builder's advisory lock. A
+//! failed export fails the invocation with [`BuildError::Lakehouse`] **after
+//! the build committed**: the marks stay, so Lambda's retry (or the next
+//! scheduled run), with no new batch to build, exports what it missed. It
+//! runs before the `DQ_FAIL_HARD` check: the export follows what is
+//! committed.
 
 pub mod bootstrap;
 mod build;
