@@ -105,10 +105,14 @@ impl<'a> Upload<'a> {
                 .map_err(LakehouseError::s3(format!("upload {}", self.key)))?;
             return Ok(size);
         };
-        if !rest.is_empty() {
-            self.part(rest).await?;
+        if !rest.is_empty()
+            && let Err(error) = self.part(rest).await
+        {
+            self.abort().await;
+            return Err(error);
         }
-        self.s3
+        let completed = self
+            .s3
             .complete_multipart_upload()
             .bucket(self.bucket)
             .key(&self.key)
@@ -119,8 +123,12 @@ impl<'a> Upload<'a> {
                     .build(),
             )
             .send()
-            .await
-            .map_err(LakehouseError::s3(format!("complete {}", self.key)))?;
+            .await;
+        if let Err(error) = completed {
+            let error = LakehouseError::s3(format!("complete {}", self.key))(error);
+            self.abort().await;
+            return Err(error);
+        }
         Ok(self.bytes)
     }
 
