@@ -54,6 +54,8 @@ fi
 
 if [ ${#missing[@]} -eq 0 ]; then
     echo "deps: everything needed is installed (PostgreSQL binaries in $bindir)"
+    # DuckDB (PyPI) for the lakehouse test, into .venv when missing.
+    bash "$(dirname "$0")/deps-duckdb.sh"
     exit 0
 fi
 

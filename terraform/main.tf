@@ -19,6 +19,13 @@ locals {
   rejected_prefix       = "rejected/"
   notification_suffixes = [".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt", ".txt.gz"]
 
+  # Athena's query results, in the data bucket (encrypted, expired).
+  athena_results_prefix = "athena-results/"
+
+  # The Glue tables of the served pack's export, generated from its dw
+  # schema (crates/lakehouse/tests/glue_schema.rs keeps it current).
+  lakehouse_schema_file = "${path.module}/lakehouse/${var.dataset}.json"
+
   # The variable names each function reads; the code tests the same file.
   env_contract_file = "${local.repo_root}/crates/domain/config/variables.json"
 
@@ -119,6 +126,8 @@ module "storage" {
   loader_function_name               = module.functions.function_names["oltp-loader"]
   rejected_expiration_days           = var.rejected_expiration_days
   noncurrent_version_expiration_days = var.noncurrent_version_expiration_days
+  athena_results_prefix              = local.athena_results_prefix
+  athena_results_expiration_days     = var.athena_results_expiration_days
 }
 
 module "database" {
@@ -255,4 +264,22 @@ module "operations" {
   failure_queue_names = module.functions.failure_queue_names
   kms_key_arn         = aws_kms_key.this.arn
   alarm_email         = var.alarm_email
+}
+
+module "lakehouse" {
+  source = "./modules/lakehouse"
+
+  name                   = var.name
+  partition              = local.partition
+  region                 = var.aws_region
+  account_id             = local.account_id
+  dataset                = var.dataset
+  tables                 = fileexists(local.lakehouse_schema_file) ? jsondecode(file(local.lakehouse_schema_file)).tables : []
+  bucket_name            = module.storage.bucket_name
+  bucket_arn             = module.storage.bucket_arn
+  kms_key_arn            = aws_kms_key.this.arn
+  builder_role_arn       = module.functions.role_arns["star-builder"]
+  athena_results_prefix  = local.athena_results_prefix
+  projection_years       = var.lakehouse_projection_years
+  analyst_principal_arns = var.analyst_principal_arns
 }

@@ -97,3 +97,14 @@ output "function_environment_names" {
   description = "Environment variable names set on each function (from crates/domain/config/variables.json)."
   value       = module.functions.environment_names
 }
+
+output "lakehouse" {
+  description = "The Parquet export (crates/lakehouse): its S3 prefix, the Glue database and tables, the Athena workgroup, the analyst role."
+  value = {
+    warehouse_uri    = module.lakehouse.warehouse_uri
+    glue_database    = module.lakehouse.glue_database
+    glue_tables      = module.lakehouse.glue_tables
+    athena_workgroup = module.lakehouse.athena_workgroup
+    analyst_role_arn = module.lakehouse.analyst_role_arn
+  }
+}

@@ -515,3 +515,21 @@ variable "alarm_email" {
   type        = string
   default     = null
 }
+
+variable "athena_results_expiration_days" {
+  description = "Days after which Athena query results (athena-results/ in the data bucket) expire."
+  type        = number
+  default     = 30
+}
+
+variable "lakehouse_projection_years" {
+  description = "Partition projection range of the exported facts' year, \"first,last\" (Athena enumerates it; keep it tight)."
+  type        = string
+  default     = "2000,2050"
+}
+
+variable "analyst_principal_arns" {
+  description = "IAM principals that may assume the lakehouse analyst role (read warehouse/<dataset>/ and reports/<dataset>/, run Athena in the workgroup, read the Glue catalog); empty: no analyst role."
+  type        = list(string)
+  default     = []
+}

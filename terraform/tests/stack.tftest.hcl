@@ -47,6 +47,27 @@ run "stack_wiring" {
   }
 }
 
+run "lakehouse_wiring" {
+  command = apply
+
+  assert {
+    condition     = output.lakehouse.warehouse_uri == "s3://starlift-data-mock/warehouse/chinook/"
+    error_message = "The export lives under warehouse/<dataset>/ of the data bucket."
+  }
+
+  assert {
+    condition     = toset(output.lakehouse.glue_tables) == toset([for t in jsondecode(file("lakehouse/chinook.json")).tables : t.name])
+    error_message = "The served pack's generated schema gives the Glue tables."
+  }
+
+  assert {
+    condition = anytrue([
+      for r in module.storage.lifecycle_rules : r.id == "expire-athena-results" && r.prefix == "athena-results/"
+    ])
+    error_message = "Athena's results expire."
+  }
+}
+
 run "bootstrap_event" {
   command = apply
 

@@ -47,7 +47,10 @@ pub static ETL: MigrationSet = MigrationSet {
 /// analytics are sets of their own ([`crate::pack::Pack`]).
 pub static OLAP: MigrationSet = MigrationSet {
     name: "engine/olap",
-    migrations: &[migration!(1, "engine/olap", "0001_engine.sql")],
+    migrations: &[
+        migration!(1, "engine/olap", "0001_engine.sql"),
+        migration!(2, "engine/olap", "0002_lakehouse.sql"),
+    ],
 };
 
 /// The table recording applied migrations. In its own schema so it works when

@@ -231,6 +231,7 @@ pub(crate) async fn run(
         milliseconds: elapsed_ms(started),
         message: choice.reason,
         report: None,
+        lakehouse: None,
     })
 }
 

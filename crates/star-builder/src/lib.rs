@@ -37,11 +37,26 @@
 //! publish fails the invocation **after** the build committed
 //! ([`BuildError::Report`]): the warehouse is up to date, and a retry (or
 //! the next scheduled build, even with nothing new) publishes again.
+//! # Lakehouse export
+//! With a bucket to publish to ([`Builder::publish_target`]: `BUCKET` and
+//! [`Builder::with_s3`]), every committed build is followed by the Parquet
+//! export of the tables the pack's models write (`starlift_lakehouse`,
+//! `lakehouse.rs`; docs/architecture.md, "Lakehouse"): what the build
+//! changed, recorded by triggers in `etl.lakehouse_dirty` in the build's
+//! transaction, is rewritten under `s3://<bucket>/warehouse/<dataset>/`,
+//! and the response gets `lakehouse` (per table files, rows, bytes,
+//! partitions rewritten). The export holds the builder's advisory lock. A
+//! failed export fails the invocation with [`BuildError::Lakehouse`] **after
+//! the build committed**: the marks stay, so Lambda's retry (or the next
+//! scheduled run), with no new batch to build, exports what it missed. It
+//! runs before the `DQ_FAIL_HARD` check: the export follows what is
+//! committed.
 
 pub mod bootstrap;
 mod build;
 mod dashboard;
 mod grain;
+mod lakehouse;
 mod mirror;
 mod plan;
 mod report;
@@ -141,6 +156,14 @@ pub enum BuildError {
     Warehouse(String),
     #[error("the build committed, but its report was not published (a retry publishes it): {0}")]
     Report(#[from] PublishError),
+    #[error(
+        "build {} is committed, but its lakehouse export failed (a retry exports what it missed): {source}",
+        build_id.map_or("?".to_string(), |id| id.to_string())
+    )]
+    Lakehouse {
+        build_id: Option<i64>,
+        source: starlift_lakehouse::LakehouseError,
+    },
 }
 
 impl BuildError {
@@ -281,6 +304,7 @@ impl Builder {
                 return Err(error);
             }
         };
+        report.lakehouse = lakehouse::after_build(self, &report).await?;
         tracing::info!(
             mode = report.mode.as_str(),
             status = ?report.status,

@@ -59,6 +59,10 @@ pub struct BuildReport {
     /// absent without a pack dashboard or a bucket to publish to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report: Option<crate::dashboard::PublishedReport>,
+    /// The Parquet export after the commit (`None` when the builder has no
+    /// bucket to publish to, or the build was busy).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lakehouse: Option<starlift_lakehouse::LakehouseReport>,
 }
 
 impl BuildReport {
@@ -81,6 +85,7 @@ impl BuildReport {
                     .to_string(),
             ),
             report: None,
+            lakehouse: None,
         }
     }
 

@@ -53,6 +53,10 @@ pub struct DemoArgs {
     /// Seed of the shuffled upload order.
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+    /// Where the builds' Parquet export is copied, laid out as in S3 below
+    /// warehouse/ (<DIR>/<dataset>/<table>/…).
+    #[arg(long, value_name = "DIR", default_value = "target/demo/lakehouse")]
+    pub lakehouse_dir: PathBuf,
 }
 
 pub fn run(args: DemoArgs) -> Result<()> {
@@ -115,7 +119,8 @@ async fn demo(args: DemoArgs) -> Result<()> {
     let sandbox = Sandbox::start().await.context("starting the sandbox")?;
     let mut env = sandbox.env();
     env.push(("DATASET".to_string(), pack.name().to_string()));
-    // The builder publishes its report to the sandbox bucket, as in AWS.
+    // The builder publishes its lakehouse export and report to the sandbox
+    // bucket, as in AWS.
     env.push(("BUCKET".to_string(), sandbox.bucket().to_string()));
     let lookup = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     let loader = Loader::connect(
@@ -271,6 +276,10 @@ async fn demo(args: DemoArgs) -> Result<()> {
             summary[key] = warehouse[key].clone();
         }
         analytics = summary_in_order(&olap, &pack).await?;
+    }
+    if builder.is_some() {
+        summary["lakehouse"] =
+            crate::demo_lakehouse::copy(&s3, sandbox.bucket(), &pack, &args.lakehouse_dir).await?;
     }
     summary["dataset"] = json!(pack.name());
     if let Some(published) = &last_report {

@@ -5,6 +5,7 @@
 
 mod bench;
 mod demo;
+mod demo_lakehouse;
 mod generate;
 
 use clap::{Parser, Subcommand};

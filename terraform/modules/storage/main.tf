@@ -100,6 +100,20 @@ resource "aws_s3_bucket_lifecycle_configuration" "data" {
     }
   }
 
+  # Athena's query results (the lakehouse workgroup writes them here).
+  rule {
+    id     = "expire-athena-results"
+    status = "Enabled"
+
+    filter {
+      prefix = var.athena_results_prefix
+    }
+
+    expiration {
+      days = var.athena_results_expiration_days
+    }
+  }
+
   rule {
     id     = "expire-noncurrent-versions"
     status = "Enabled"

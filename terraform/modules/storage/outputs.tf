@@ -19,3 +19,13 @@ output "loader_notifications" {
     }
   ]
 }
+
+output "lifecycle_rules" {
+  description = "The bucket's lifecycle rules (id, prefix)."
+  value = [
+    for r in aws_s3_bucket_lifecycle_configuration.data.rule : {
+      id     = r.id
+      prefix = try(one(r.filter).prefix, null)
+    }
+  ]
+}

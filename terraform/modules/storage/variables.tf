@@ -65,3 +65,15 @@ variable "access_log_bucket" {
   type        = string
   default     = null
 }
+
+variable "athena_results_prefix" {
+  description = "Where Athena writes query results (the lakehouse workgroup); they expire."
+  type        = string
+  default     = "athena-results/"
+}
+
+variable "athena_results_expiration_days" {
+  description = "Days after which Athena query results expire."
+  type        = number
+  default     = 30
+}

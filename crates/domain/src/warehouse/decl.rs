@@ -31,6 +31,12 @@ pub struct Fact {
     pub tables: Vec<String>,
     /// OLTP table → its columns holding the grain key, in `grain`'s order.
     pub sources: BTreeMap<String, Vec<String>>,
+    /// The column of every table in `tables` that partitions its Parquet
+    /// export Hive-style (`year=YYYY/month=MM`): a date, a timestamp or an
+    /// integer `YYYYMMDD` date key. Without it the fact is exported as one
+    /// unpartitioned table (crates/lakehouse).
+    #[serde(default)]
+    pub partition_by: Option<String>,
 }
 
 /// One `[[tests]]` entry: a generic data-quality test on a warehouse table.

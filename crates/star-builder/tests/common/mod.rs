@@ -145,6 +145,24 @@ impl Harness {
         .await
     }
 
+    /// Loads every sample file of `data/<pack>/` through the loader, in
+    /// name order (children may wait for their parents).
+    pub async fn load_sample(&self, pack: &str) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../data")
+            .join(pack);
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .expect("sample dir")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        files.sort();
+        for path in files {
+            let name = path.file_name().expect("file name").to_string_lossy();
+            let bytes = std::fs::read(&path).expect("read sample");
+            self.load_file(&format!("incoming/{name}"), bytes).await;
+        }
+    }
+
     /// Loads the 11 Chinook files through the loader.
     pub async fn load_chinook(&self, dir: &std::path::Path) {
         for (table, rows) in CHINOOK_ROWS {

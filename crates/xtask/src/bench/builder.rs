@@ -76,7 +76,7 @@ async fn checkpoint(client: &tokio_postgres::Client) -> Result<()> {
 
 /// Uploads `path` to `key` and hands the S3 event to the loader; returns
 /// the rows inserted.
-async fn drop_file(
+pub(crate) async fn drop_file(
     sandbox: &Sandbox,
     loader: &Loader,
     path: &Path,
@@ -439,7 +439,7 @@ async fn count(client: &tokio_postgres::Client, sql: &str) -> Result<i64> {
 
 /// The data set's CSV files in the catalog's load order (parents first),
 /// each with the table its name gives.
-fn data_files(data: &Path, catalog: &Catalog) -> Result<Vec<(PathBuf, String)>> {
+pub(crate) fn data_files(data: &Path, catalog: &Catalog) -> Result<Vec<(PathBuf, String)>> {
     let mut files: Vec<(usize, PathBuf, String)> = Vec::new();
     for entry in std::fs::read_dir(data).with_context(|| format!("reading {}", data.display()))? {
         let path = entry?.path();

@@ -4,6 +4,7 @@
 //! `target/bench/<dataset>-scale-<n>/`.
 
 pub mod builder;
+pub mod lakehouse;
 pub mod loader;
 
 use std::path::{Path, PathBuf};
@@ -17,7 +18,7 @@ pub struct BenchArgs {
     /// The data set (pack) to generate and load; both benches serve it.
     #[arg(long, value_enum, default_value_t = Dataset::Chinook)]
     pub dataset: Dataset,
-    /// Which benchmark: loader, builder or all.
+    /// Which benchmark: loader, builder, lakehouse or all.
     #[arg(long, default_value = "all")]
     pub only: String,
     /// Data scale (1000 ≈ 2.24 million Chinook invoice lines, ~3 million
@@ -42,6 +43,9 @@ pub fn run(args: BenchArgs) -> Result<()> {
     }
     if args.only == "all" || args.only == "builder" {
         builder::run(&args, &data, &out)?;
+    }
+    if args.only == "all" || args.only == "lakehouse" {
+        lakehouse::run(&args, &data, &out)?;
     }
     Ok(())
 }
