@@ -336,7 +336,7 @@ impl Builder {
 #[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 pub enum Response {
-    Build(BuildReport),
+    Build(Box<BuildReport>),
     Bootstrap(bootstrap::BootstrapReport),
 }
 
@@ -356,7 +356,10 @@ pub async fn handle_request(
     event: serde_json::Value,
 ) -> Result<Response, BuildError> {
     match Request::parse(event)? {
-        Request::Build(request) => builder.build(request).await.map(Response::Build),
+        Request::Build(request) => builder
+            .build(request)
+            .await
+            .map(|report| Response::Build(Box::new(report))),
         Request::Bootstrap(request) => Ok(Response::Bootstrap(
             bootstrap::run(request, builder.pack.schema(), builder.aws.as_ref()).await?,
         )),

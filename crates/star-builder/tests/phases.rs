@@ -409,7 +409,7 @@ impl Run {
 
     async fn build(&mut self, event: serde_json::Value, label: &str) -> BuildReport {
         let report = match handle_request(&self.builder, event.clone()).await {
-            Ok(Response::Build(report)) => report,
+            Ok(Response::Build(report)) => *report,
             other => panic!("{label}: {event}: {other:?}"),
         };
         assert_ne!(report.status, BuildStatus::Busy, "{label}: {report:?}");

@@ -84,7 +84,7 @@ async fn load_sample(h: &Harness, pack: &str) {
 
 async fn build(builder: &Builder, event: serde_json::Value) -> BuildReport {
     match handle_request(builder, event.clone()).await {
-        Ok(Response::Build(report)) => report,
+        Ok(Response::Build(report)) => *report,
         other => panic!("{event}: {other:?}"),
     }
 }

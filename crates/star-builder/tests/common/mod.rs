@@ -239,7 +239,7 @@ pub async fn new_builder_with(sandbox: &Sandbox, extra: &[(&str, &str)]) -> Buil
 /// Runs an event through `handle_request`; the build must succeed.
 pub async fn build_with(builder: &Builder, event: serde_json::Value) -> BuildReport {
     match handle_request(builder, event.clone()).await {
-        Ok(Response::Build(report)) => report,
+        Ok(Response::Build(report)) => *report,
         other => panic!("{event}: {other:?}"),
     }
 }
