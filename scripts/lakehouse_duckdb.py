@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Answers a pack's analytics questions with DuckDB over its Parquet export.
 
-Usage: lakehouse_duckdb.py DIR VIEWS_SQL [SHIM_DIR] > answers.json
+Usage: lakehouse_duckdb.py DIR VIEWS [SHIM_DIR] > answers.json
+(VIEWS: a .sql file, or the pack's analytics/ folder: its files in order)
 
 DIR is a local copy of the export laid out as in S3 below warehouse/<dataset>/
 (one folder per table with its _manifest.json). Each table becomes the DuckDB
@@ -51,6 +52,15 @@ def value(v):
     return v
 
 
+def read_views(path):
+    """The text of a views file, or of every .sql file of a folder, in name
+    order (the order the pack's analytics migrations apply in)."""
+    if os.path.isdir(path):
+        names = sorted(n for n in os.listdir(path) if n.endswith(".sql"))
+        return "\n".join(open(os.path.join(path, n)).read() for n in names)
+    return open(path).read()
+
+
 def main():
     lake, views_sql = sys.argv[1], sys.argv[2]
     shim_dir = sys.argv[3] if len(sys.argv) > 3 else None
@@ -83,7 +93,7 @@ def main():
             for sql in statements(text):
                 con.execute(sql)
     names = []
-    for sql in statements(open(views_sql).read()):
+    for sql in statements(read_views(views_sql)):
         head = re.sub(r"\s+", " ", sql.lstrip()).upper()
         # Comments, and DO blocks (which write comments), are PostgreSQL's only.
         if head.startswith(("COMMENT ON", "CREATE SCHEMA", "DO ")):

@@ -136,7 +136,7 @@ async fn check_pack(python: &Path, pack: &Pack) {
     let output = std::process::Command::new(python)
         .arg(repo_root().join("scripts/lakehouse_duckdb.py"))
         .arg(dir.path().join(dataset))
-        .arg(sql.join("analytics/0001_views.sql"))
+        .arg(sql.join("analytics"))
         .arg(sql.join("lakehouse"))
         .output()
         .expect("run scripts/lakehouse_duckdb.py");
