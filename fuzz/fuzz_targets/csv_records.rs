@@ -9,7 +9,6 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use starlift_domain::catalog::Catalog;
 use starlift_domain::dialect::Dialect;
 use starlift_domain::records::{ReadFailure, Record, RecordReader};
 use starlift_domain::validate::{FieldError, match_header, validate_record};
@@ -23,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((settings, input)) = data.split_first_chunk::<SETTINGS>() else {
         return;
     };
-    let catalog = catalog();
+    let catalog = starlift_fuzz::catalog();
     let table = &catalog.tables[usize::from(settings[5]) % catalog.tables.len()];
     let Ok(dialect) = Dialect::from_options(options(settings)) else {
         return;
@@ -112,15 +111,10 @@ fn check_sizes(record: &Record, dialect: &Dialect) {
     );
 }
 
-fn catalog() -> &'static Catalog {
-    static CATALOG: std::sync::OnceLock<&'static Catalog> = std::sync::OnceLock::new();
-    CATALOG.get_or_init(starlift_fuzz::chinook_catalog)
-}
-
 /// The pack's CSV defaults, then options from the settings bytes (as the
 /// options of a file's key follow the pack's).
 fn options(settings: &[u8; SETTINGS]) -> Vec<(String, String)> {
-    let mut options = starlift_fuzz::pack().csv_options();
+    let mut options = starlift_fuzz::csv_options().to_vec();
     let mut push = |name: &str, value: String| options.push((name.to_string(), value));
     let pick = |byte: u8, values: &[&str]| values[usize::from(byte) % values.len()].to_string();
     push(

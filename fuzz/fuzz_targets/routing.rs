@@ -8,7 +8,6 @@
 
 use libfuzzer_sys::fuzz_target;
 use oltp_loader::events::encode_event_key;
-use starlift_domain::catalog::Catalog;
 use starlift_domain::dialect::Dialect;
 use starlift_domain::routing::{decode_event_key, route_key};
 
@@ -28,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
         Ok(raw),
         "encoding round trip"
     );
-    let catalog = catalog();
+    let catalog = starlift_fuzz::catalog();
     // The loader routes the decoded key; route the raw one too.
     let _ = route_key(catalog, raw, prefix);
     let Ok(key) = decode_event_key(raw) else {
@@ -71,8 +70,3 @@ fuzz_target!(|data: &[u8]| {
         .chain(route.options);
     let _ = Dialect::from_options(options);
 });
-
-fn catalog() -> &'static Catalog {
-    static CATALOG: std::sync::OnceLock<&'static Catalog> = std::sync::OnceLock::new();
-    CATALOG.get_or_init(starlift_fuzz::chinook_catalog)
-}

@@ -12,7 +12,6 @@ use libfuzzer_sys::fuzz_target;
 use oltp_loader::reconcile::{ReconcileRequest, is_reconcile};
 use oltp_loader::reload::{ReloadRequest, is_reload};
 use oltp_loader::{RecordAction, prepare_record, sequencer_cmp};
-use starlift_domain::catalog::Catalog;
 use starlift_domain::routing::{decode_event_key, route_key};
 
 fuzz_target!(|data: &[u8]| {
@@ -31,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(event) = serde_json::from_value::<S3Event>(payload) else {
         return;
     };
-    let catalog = catalog();
+    let catalog = starlift_fuzz::catalog();
     for record in &event.records {
         let Ok(action) = prepare_record(record) else {
             continue;
@@ -50,8 +49,3 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
-
-fn catalog() -> &'static Catalog {
-    static CATALOG: std::sync::OnceLock<&'static Catalog> = std::sync::OnceLock::new();
-    CATALOG.get_or_init(starlift_fuzz::chinook_catalog)
-}

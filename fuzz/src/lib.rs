@@ -150,8 +150,20 @@ pub fn pack() -> Pack {
     }
 }
 
+/// The pack's CSV defaults, read once (a pack parses its manifest and SQL).
+pub fn csv_options() -> &'static [(String, String)] {
+    static OPTIONS: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    OPTIONS.get_or_init(|| pack().csv_options())
+}
+
+/// The Chinook tables, once for the life of the process.
+pub fn catalog() -> &'static Catalog {
+    static CATALOG: std::sync::OnceLock<&'static Catalog> = std::sync::OnceLock::new();
+    CATALOG.get_or_init(chinook_catalog)
+}
+
 /// The Chinook tables, for the life of the process.
-pub fn chinook_catalog() -> &'static Catalog {
+fn chinook_catalog() -> &'static Catalog {
     let schema = pack().schema().to_string();
     let tables = TABLES
         .iter()
