@@ -11,13 +11,14 @@ CARGO ?= cargo
 PYTHON ?= python3
 VENV ?= .venv
 SCALE ?= 1
+FUZZ_SECONDS ?= 60
 DATASET ?= chinook
 
 include mk/terraform.mk
 -include mk/package.mk
 -include mk/invoke.mk
 
-.PHONY: help deps system-deps browser-deps lint fmt test test-rust data demo bench clean
+.PHONY: help deps system-deps browser-deps lint fmt test test-rust data demo bench fuzz clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -56,6 +57,9 @@ demo: system-deps ## installs what is missing, then runs the pipeline on data/<D
 bench: ## installs what is missing (pgloader too), then benchmarks (scale 1000) on DATASET (chinook by default): loader vs psql \copy and pgloader, builder full vs incremental
 	@bash scripts/deps.sh bench
 	$(CARGO) run --profile bench --locked -p xtask -- bench --dataset $(DATASET)
+
+fuzz: ## installs nightly and cargo-fuzz if missing, then runs each fuzz target (fuzz/) for FUZZ_SECONDS (60); fails if any crashed
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
 
 clean: ## remove build output
 	$(CARGO) clean

@@ -422,6 +422,30 @@ async fn handle_record(
     deadline: Instant,
 ) -> Result<LoadSummary, TransientError> {
     let started = Instant::now();
+    match prepare_record(record)? {
+        RecordAction::Load(object) => process_object(loader, object, started, deadline).await,
+        RecordAction::Ignore { key, error } => {
+            let mut summary = LoadSummary::new(&key, LoadStatus::Ignored);
+            summary.error = error;
+            Ok(summary)
+        }
+    }
+}
+
+/// What one S3 event record asks for, before any I/O.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordAction {
+    /// An object created under a decoded key: route and load it.
+    Load(ObjectRef),
+    /// Nothing to load: an undecodable key (`error` says why) or another
+    /// event type; `key` is the key as far as it could be decoded.
+    Ignore { key: String, error: Option<String> },
+}
+
+/// Reads one event record into the object to load (pure: the fuzz target
+/// `s3_event` calls it over arbitrary JSON). A record without a bucket or
+/// key is a malformed event.
+pub fn prepare_record(record: &S3EventRecord) -> Result<RecordAction, TransientError> {
     let bucket = record
         .s3
         .bucket
@@ -434,9 +458,26 @@ async fn handle_record(
         .key
         .clone()
         .ok_or(TransientError::MalformedEvent("object key"))?;
-    let object = ObjectRef {
+    let key = match decode_event_key(&raw_key) {
+        Ok(key) => key,
+        Err(error) => {
+            // Not a key this function can act on; no object to read or report under.
+            tracing::warn!(%error, "undecodable key ignored");
+            return Ok(RecordAction::Ignore {
+                key: raw_key,
+                error: Some(error.to_string()),
+            });
+        }
+    };
+    if let Some(name) = record.event_name.as_deref()
+        && !name.starts_with("ObjectCreated:")
+    {
+        tracing::info!(event = name, "not an ObjectCreated event; ignored");
+        return Ok(RecordAction::Ignore { key, error: None });
+    }
+    Ok(RecordAction::Load(ObjectRef {
         bucket,
-        key: String::new(),
+        key,
         etag: record
             .s3
             .object
@@ -453,25 +494,7 @@ async fn handle_record(
             .filter(|v| !v.is_empty() && v != "null"),
         sequencer: record.s3.object.sequencer.clone().filter(|s| !s.is_empty()),
         size: record.s3.object.size,
-    };
-    let key = match decode_event_key(&raw_key) {
-        Ok(key) => key,
-        Err(error) => {
-            // Not a key this function can act on; no object to read or report under.
-            tracing::warn!(%error, "undecodable key ignored");
-            let mut summary = LoadSummary::new(&raw_key, LoadStatus::Ignored);
-            summary.error = Some(error.to_string());
-            return Ok(summary);
-        }
-    };
-    let object = ObjectRef { key, ..object };
-    if let Some(name) = record.event_name.as_deref()
-        && !name.starts_with("ObjectCreated:")
-    {
-        tracing::info!(event = name, "not an ObjectCreated event; ignored");
-        return Ok(LoadSummary::new(&object.key, LoadStatus::Ignored));
-    }
-    process_object(loader, object, started, deadline).await
+    }))
 }
 
 /// Routes one object under its decoded key and loads it (an event's record,
@@ -521,7 +544,56 @@ pub fn sequencer_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 mod tests {
     use std::cmp::Ordering;
 
-    use super::sequencer_cmp;
+    use super::{RecordAction, TransientError, prepare_record, sequencer_cmp};
+    use crate::events::{PutObject, object_created};
+
+    fn put(key: &str) -> aws_lambda_events::event::s3::S3Event {
+        object_created(&[PutObject {
+            bucket: "b",
+            key,
+            etag: "\"abc\"",
+            size: 3,
+            sequencer: "0A",
+            version_id: Some("null"),
+        }])
+        .unwrap()
+    }
+
+    #[test]
+    fn prepared_record_carries_the_decoded_key() {
+        let event = put("incoming/São Paulo+1.csv");
+        let RecordAction::Load(object) = prepare_record(&event.records[0]).unwrap() else {
+            panic!("not a load");
+        };
+        assert_eq!(object.key, "incoming/São Paulo+1.csv");
+        assert_eq!(object.etag, "abc");
+        assert_eq!(object.version_id, None, "\"null\" is no version");
+        assert_eq!(object.sequencer.as_deref(), Some("0A"));
+    }
+
+    #[test]
+    fn prepared_record_ignores_other_events_and_undecodable_keys() {
+        let mut event = put("incoming/a.csv");
+        event.records[0].event_name = Some("ObjectRemoved:Delete".into());
+        assert_eq!(
+            prepare_record(&event.records[0]).unwrap(),
+            RecordAction::Ignore {
+                key: "incoming/a.csv".into(),
+                error: None
+            }
+        );
+        let mut event = put("incoming/a.csv");
+        event.records[0].s3.object.key = Some("incoming/%FF.csv".into());
+        assert!(matches!(
+            prepare_record(&event.records[0]).unwrap(),
+            RecordAction::Ignore { error: Some(_), .. }
+        ));
+        event.records[0].s3.bucket.name = None;
+        assert!(matches!(
+            prepare_record(&event.records[0]),
+            Err(TransientError::MalformedEvent("bucket name"))
+        ));
+    }
 
     #[test]
     fn sequencers_compare_after_padding() {
