@@ -35,6 +35,12 @@ pub(crate) async fn after_build(
         Err(source) => {
             if matches!(source, LakehouseError::Database { .. }) {
                 builder.olap.discard().await;
+            } else {
+                // The export's transaction was dropped, its ROLLBACK only
+                // queued: a round trip on the connection (get() pings it)
+                // makes sure the builder's lock is released before this
+                // invocation answers and a retry comes.
+                let _ = builder.olap.get().await;
             }
             Err(BuildError::Lakehouse {
                 build_id: report.build_id,
