@@ -30,7 +30,14 @@ async fn migrations_apply_once_and_are_idempotent() {
     let pack = Pack::embedded("chinook").unwrap();
     let chinook = pack.oltp;
     let engine = migrate(&mut client, &ETL).await.unwrap();
-    assert_eq!(engine.applied, vec!["0001_etl.sql", "0002_etl_schema.sql"]);
+    assert_eq!(
+        engine.applied,
+        vec![
+            "0001_etl.sql",
+            "0002_etl_schema.sql",
+            "0003_bounded_and_identical.sql"
+        ]
+    );
     let tables = migrate(&mut client, &chinook).await.unwrap();
     assert_eq!(tables.applied, vec!["0001_chinook.sql"]);
     for set in [&ETL, &chinook] {
