@@ -17,6 +17,7 @@ use oltp_loader::{LoadStatus, Loader, handle_event};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use starlift_sandbox::faults::CuttingProxy;
+use starlift_sandbox::rows_as_json;
 
 fn artists(rows: usize) -> String {
     let mut csv = String::from("ArtistId,Name\n");
@@ -33,20 +34,8 @@ fn artists(rows: usize) -> String {
 async fn contents(db: &tokio_postgres::Client, loader: &Loader) -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
     for table in loader.catalog.load_order() {
-        let rows = db
-            .query(
-                &format!(
-                    "SELECT (to_jsonb(t) - 'load_batch_id')::text FROM {} t ORDER BY 1",
-                    table.qualified_name()
-                ),
-                &[],
-            )
-            .await
-            .unwrap();
-        out.insert(
-            table.name.clone(),
-            rows.iter().map(|r| r.get::<_, String>(0)).collect(),
-        );
+        let rows = rows_as_json(db, &table.qualified_name(), &["load_batch_id"]).await;
+        out.insert(table.name.clone(), rows.unwrap());
     }
     out
 }

@@ -33,6 +33,6 @@ mod sandbox;
 mod util;
 
 pub use error::{Error, Result};
-pub use postgres::{BINDIR_VAR, EXTERNAL_URL_VAR, Postgres, TMPDIR_VAR, connect};
+pub use postgres::{BINDIR_VAR, EXTERNAL_URL_VAR, Postgres, TMPDIR_VAR, connect, rows_as_json};
 pub use s3::{REGION, S3Server};
 pub use sandbox::{BUCKET, Sandbox};

@@ -294,6 +294,21 @@ impl Drop for Postgres {
     }
 }
 
+/// Every row of `table` (schema-qualified, quoted) as JSON text without
+/// the columns `without`, sorted: what tests compare between two runs.
+pub async fn rows_as_json(client: &Client, table: &str, without: &[&str]) -> Result<Vec<String>> {
+    let dropped: String = without
+        .iter()
+        .map(|c| format!(" - '{}'", c.replace('\'', "''")))
+        .collect();
+    let sql = format!("SELECT (to_jsonb(t){dropped})::text FROM {table} t ORDER BY 1");
+    let rows = client
+        .query(&sql, &[])
+        .await
+        .map_err(Error::db(format!("reading {table}")))?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
 /// Connects without TLS and drives the connection on a spawned task of the
 /// current tokio runtime.
 pub async fn connect(url: &str) -> Result<Client> {

@@ -17,6 +17,7 @@ use oltp_loader::events::{PutObject, object_created};
 use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, SeedableRng};
+use starlift_sandbox::rows_as_json;
 
 /// One S3 event of the run: a version of an object, put before any event
 /// is delivered (so an older version's event finds it overwritten).
@@ -142,18 +143,8 @@ async fn deliver(h: &Harness, event: &Event) -> LoadStatus {
 async fn oltp_contents(h: &Harness) -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
     for table in h.loader.catalog.load_order() {
-        let rows = h
-            .oltp
-            .query(
-                &format!(
-                    "SELECT (to_jsonb(t) - 'load_batch_id')::text FROM {} t ORDER BY 1",
-                    table.qualified_name()
-                ),
-                &[],
-            )
-            .await
-            .unwrap();
-        out.insert(table.name.clone(), rows.iter().map(|r| r.get(0)).collect());
+        let rows = rows_as_json(&h.oltp, &table.qualified_name(), &["load_batch_id"]).await;
+        out.insert(table.name.clone(), rows.unwrap());
     }
     out
 }

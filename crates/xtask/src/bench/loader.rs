@@ -937,6 +937,10 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
     let csv_options = targets[0].loader.csv_options.clone();
     let files = data_files(data, catalog)?;
     let plan = Plan::new(&files, catalog, &pack)?;
+    // One event through the loader's own process, into `url`.
+    let load = |url: &str, event: &Value, fk_triggers: FkTriggers| {
+        child_load(&sandbox, dataset, url, event, out, fk_triggers)
+    };
     let measured: Vec<&DataFile> = plan.others.iter().chain([&plan.main]).collect();
     eprintln!(
         "{dataset}: measuring {} (the largest file: {}), after {} untimed",
@@ -974,14 +978,8 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
             sequencer,
         )
         .await?;
-        let (loader_ms, peak_rss_mb, summary) = child_load(
-            &sandbox,
-            dataset,
-            &targets[0].url,
-            &event,
-            out,
-            FkTriggers::WhereAllowed,
-        )?;
+        let (loader_ms, peak_rss_mb, summary) =
+            load(&targets[0].url, &event, FkTriggers::WhereAllowed)?;
         if summary["rows_inserted"].as_u64() != Some(rows) {
             bail!("the loader did not insert every row: {summary}");
         }
@@ -992,14 +990,8 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
         )?;
         let pgloader = run_pgloader(&targets[2].url, table, &shape, &file.path, out);
         // The same file through the loader keeping every trigger.
-        let (with_triggers_ms, _, with_triggers) = child_load(
-            &sandbox,
-            dataset,
-            &targets[3].url,
-            &event,
-            out,
-            FkTriggers::Always,
-        )?;
+        let (with_triggers_ms, _, with_triggers) =
+            load(&targets[3].url, &event, FkTriggers::Always)?;
         if with_triggers["rows_inserted"].as_u64() != Some(rows) {
             bail!("the loader keeping its triggers did not insert every row: {with_triggers}");
         }
@@ -1017,14 +1009,8 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
             sequencer,
         )
         .await?;
-        let (redrop_ms, _, redrop) = child_load(
-            &sandbox,
-            dataset,
-            &targets[0].url,
-            &redrop_event,
-            out,
-            FkTriggers::WhereAllowed,
-        )?;
+        let (redrop_ms, _, redrop) =
+            load(&targets[0].url, &redrop_event, FkTriggers::WhereAllowed)?;
         if redrop["rows_unchanged"].as_u64() != Some(rows) {
             bail!("the re-drop of an identical file changed rows: {redrop}");
         }
@@ -1097,14 +1083,8 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
         sequencer,
     )
     .await?;
-    let (grown_ms, grown_rss_mb, grown_summary) = child_load(
-        &sandbox,
-        dataset,
-        &targets[0].url,
-        &event,
-        out,
-        FkTriggers::WhereAllowed,
-    )?;
+    let (grown_ms, grown_rss_mb, grown_summary) =
+        load(&targets[0].url, &event, FkTriggers::WhereAllowed)?;
     if grown_summary["status"] != "loaded" {
         bail!("the grown file did not load: {grown_summary}");
     }
