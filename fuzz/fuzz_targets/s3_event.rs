@@ -7,11 +7,8 @@
 //! table is in the catalog.
 #![no_main]
 
-use aws_lambda_events::event::s3::S3Event;
 use libfuzzer_sys::fuzz_target;
-use oltp_loader::reconcile::{ReconcileRequest, is_reconcile};
-use oltp_loader::reload::{ReloadRequest, is_reload};
-use oltp_loader::{RecordAction, prepare_record, sequencer_cmp};
+use oltp_loader::{RecordAction, Request, parse_request, prepare_record, sequencer_cmp};
 use starlift_domain::routing::{decode_event_key, route_key};
 
 fuzz_target!(|data: &[u8]| {
@@ -19,15 +16,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(payload) = serde_json::from_slice::<serde_json::Value>(data) else {
         return;
     };
-    if is_reload(&payload) {
-        let _ = serde_json::from_value::<ReloadRequest>(payload);
-        return;
-    }
-    if is_reconcile(&payload) {
-        let _ = serde_json::from_value::<ReconcileRequest>(payload);
-        return;
-    }
-    let Ok(event) = serde_json::from_value::<S3Event>(payload) else {
+    let Ok(Request::Event(event)) = parse_request(payload) else {
         return;
     };
     let catalog = starlift_fuzz::catalog();

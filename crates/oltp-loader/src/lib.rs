@@ -279,22 +279,39 @@ pub async fn handle_request(
     deadline: Instant,
     reserve: std::time::Duration,
 ) -> Result<Response, RequestError> {
-    if reload::is_reload(&payload) {
-        let request = serde_json::from_value(payload).map_err(RequestError::Unsupported)?;
-        let summary = reload::reload(loader, request, deadline).await?;
-        return Ok(Response::Loads(LoadReport {
-            loads: vec![summary],
-        }));
+    match parse_request(payload)? {
+        Request::Reload(request) => {
+            let summary = reload::reload(loader, request, deadline).await?;
+            Ok(Response::Loads(LoadReport {
+                loads: vec![summary],
+            }))
+        }
+        Request::Reconcile(request) => Ok(Response::Reconcile(
+            reconcile::reconcile(loader, request, deadline, reserve).await?,
+        )),
+        Request::Event(event) => Ok(Response::Loads(
+            handle_event_until(loader, event, deadline).await?,
+        )),
     }
-    if reconcile::is_reconcile(&payload) {
-        let request = serde_json::from_value(payload).map_err(RequestError::Unsupported)?;
-        let report = reconcile::reconcile(loader, request, deadline, reserve).await?;
-        return Ok(Response::Reconcile(report));
-    }
-    let event: S3Event = serde_json::from_value(payload).map_err(RequestError::Unsupported)?;
-    Ok(Response::Loads(
-        handle_event_until(loader, event, deadline).await?,
-    ))
+}
+
+/// What an invocation payload asks for.
+#[derive(Debug)]
+pub enum Request {
+    Event(S3Event),
+    Reload(reload::ReloadRequest),
+    Reconcile(reconcile::ReconcileRequest),
+}
+
+/// Reads a payload (pure; the fuzz target `s3_event` calls it too): its
+/// `"action"` picks reload or reconcile, anything else is an S3 event.
+pub fn parse_request(payload: serde_json::Value) -> Result<Request, RequestError> {
+    let parsed = match payload.get("action").and_then(|a| a.as_str()) {
+        Some("reload") => serde_json::from_value(payload).map(Request::Reload),
+        Some("reconcile") => serde_json::from_value(payload).map(Request::Reconcile),
+        _ => serde_json::from_value(payload).map(Request::Event),
+    };
+    parsed.map_err(RequestError::Unsupported)
 }
 
 /// The Lambda entry point.

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ledger::ledger;
 use crate::resolve::continue_resolution;
+use crate::s3io::current_version;
 use crate::{LoadStatus, LoadSummary, Loader, ObjectRef, TransientError, process_object};
 
 /// The request, as the schedule (or an operator) sends it.
@@ -227,23 +228,9 @@ async fn list_page(
 /// A listing without ETags (some S3-compatible servers, the sandbox's
 /// among them, leave them out): the object's own, from a HEAD request.
 async fn fill_etag(loader: &Loader, object: &mut ObjectRef) -> Result<(), TransientError> {
-    let head = loader
-        .s3
-        .head_object()
-        .bucket(&object.bucket)
-        .key(&object.key)
-        .send()
-        .await
-        .map_err(|e| TransientError::S3Read {
-            bucket: object.bucket.clone(),
-            key: object.key.clone(),
-            reason: aws_sdk_s3::error::DisplayErrorContext(e).to_string(),
-        })?;
-    object.etag = head
-        .e_tag()
-        .unwrap_or_default()
-        .trim_matches('"')
-        .to_string();
+    object.etag = current_version(loader, &object.bucket, &object.key)
+        .await?
+        .etag;
     Ok(())
 }
 
@@ -289,11 +276,6 @@ fn parents_first(loader: &Loader, mut objects: Vec<ObjectRef>) -> Vec<ObjectRef>
             .unwrap_or(usize::MAX)
     });
     objects
-}
-
-/// Whether a request payload asks for a reconcile.
-pub fn is_reconcile(payload: &serde_json::Value) -> bool {
-    payload.get("action").and_then(|a| a.as_str()) == Some("reconcile")
 }
 
 #[cfg(test)]

@@ -10,7 +10,8 @@ use std::time::Instant;
 use serde::Deserialize;
 
 use crate::ledger::{db, ledger};
-use crate::{LoadSummary, Loader, ObjectRef, TransientError, process_object};
+use crate::s3io::current_version;
+use crate::{LoadSummary, Loader, TransientError, process_object};
 
 /// The request.
 #[derive(Debug, Clone, Deserialize)]
@@ -22,11 +23,6 @@ pub struct ReloadRequest {
     pub key: String,
 }
 
-/// Whether a request payload asks for a reload.
-pub fn is_reload(payload: &serde_json::Value) -> bool {
-    payload.get("action").and_then(|a| a.as_str()) == Some("reload")
-}
-
 /// Retires the failed rows of the object's current version and loads it.
 pub async fn reload(
     loader: &Loader,
@@ -34,30 +30,7 @@ pub async fn reload(
     deadline: Instant,
 ) -> Result<LoadSummary, TransientError> {
     let started = Instant::now();
-    let head = loader
-        .s3
-        .head_object()
-        .bucket(&request.bucket)
-        .key(&request.key)
-        .send()
-        .await
-        .map_err(|e| TransientError::S3Read {
-            bucket: request.bucket.clone(),
-            key: request.key.clone(),
-            reason: aws_sdk_s3::error::DisplayErrorContext(e).to_string(),
-        })?;
-    let object = ObjectRef {
-        bucket: request.bucket,
-        key: request.key,
-        etag: head
-            .e_tag()
-            .unwrap_or_default()
-            .trim_matches('"')
-            .to_string(),
-        version_id: head.version_id().map(str::to_string),
-        sequencer: None,
-        size: head.content_length(),
-    };
+    let object = current_version(loader, &request.bucket, &request.key).await?;
     let retired = {
         let client = loader.db.get().await?;
         client

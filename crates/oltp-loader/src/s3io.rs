@@ -85,3 +85,36 @@ pub(crate) async fn fetch(
         }
     }))
 }
+
+/// The object's current version as S3 answers a HEAD request: its ETag
+/// (without quotes), version id and size; no event sequencer.
+pub(crate) async fn current_version(
+    loader: &Loader,
+    bucket: &str,
+    key: &str,
+) -> Result<ObjectRef, TransientError> {
+    let head = loader
+        .s3
+        .head_object()
+        .bucket(bucket)
+        .key(key)
+        .send()
+        .await
+        .map_err(|e| TransientError::S3Read {
+            bucket: bucket.to_string(),
+            key: key.to_string(),
+            reason: aws_sdk_s3::error::DisplayErrorContext(e).to_string(),
+        })?;
+    Ok(ObjectRef {
+        bucket: bucket.to_string(),
+        key: key.to_string(),
+        etag: head
+            .e_tag()
+            .unwrap_or_default()
+            .trim_matches('"')
+            .to_string(),
+        version_id: head.version_id().map(str::to_string),
+        sequencer: None,
+        size: head.content_length(),
+    })
+}

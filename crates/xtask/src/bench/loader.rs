@@ -408,10 +408,7 @@ fn copy_into_table(
     out: &Path,
 ) -> Result<f64> {
     let copy = "bench_copy";
-    let mut prepare = format!(
-        "\\set ON_ERROR_STOP 1\nDROP TABLE IF EXISTS {copy};\nCREATE TABLE {copy} (LIKE {} INCLUDING ALL);\n",
-        table.qualified_name()
-    );
+    let mut prepare = empty_copy(copy, table, "ALL");
     for fk in &table.foreign_keys {
         let parent = if fk.references == table.name {
             copy.to_string()
@@ -449,10 +446,7 @@ fn copy_pk_only(
     out: &Path,
 ) -> Result<f64> {
     let copy = "bench_pk_only";
-    let mut prepare = format!(
-        "\\set ON_ERROR_STOP 1\nDROP TABLE IF EXISTS {copy};\nCREATE TABLE {copy} (LIKE {} INCLUDING DEFAULTS);\n",
-        table.qualified_name()
-    );
+    let mut prepare = empty_copy(copy, table, "DEFAULTS");
     if !table.primary_key.is_empty() {
         let key: Vec<String> = table.primary_key.iter().map(|c| quote_ident(c)).collect();
         prepare.push_str(&format!(
@@ -477,6 +471,15 @@ fn timed_copy(
     let ms = run_psql(url, &copy_script(copy, shape, file), out)?;
     run_psql(url, &format!("DROP TABLE {copy};\n"), out)?;
     Ok(ms)
+}
+
+/// psql that creates `copy` afresh, empty, `LIKE` the table `INCLUDING`
+/// what `including` names.
+fn empty_copy(copy: &str, table: &Table, including: &str) -> String {
+    format!(
+        "\\set ON_ERROR_STOP 1\nDROP TABLE IF EXISTS {copy};\nCREATE TABLE {copy} (LIKE {} INCLUDING {including});\n",
+        table.qualified_name()
+    )
 }
 
 /// A default for each engine column of `copy` (the loader fills them).
