@@ -189,6 +189,22 @@ impl Catalog {
         self.tables.iter()
     }
 
+    /// Every table `table` refers to, directly or through its parents
+    /// (itself aside).
+    pub fn ancestors<'a>(&'a self, table: &'a Table) -> BTreeSet<&'a str> {
+        let mut found: BTreeSet<&str> = BTreeSet::new();
+        let mut next: Vec<&str> = table.parents().into_iter().collect();
+        while let Some(name) = next.pop() {
+            if name != table.name
+                && found.insert(name)
+                && let Some(parent) = self.table(name)
+            {
+                next.extend(parent.parents());
+            }
+        }
+        found
+    }
+
     /// Table names, for messages.
     pub fn names(&self) -> String {
         self.tables
@@ -313,6 +329,21 @@ mod tests {
         let order: Vec<&str> = catalog.load_order().map(|t| t.name.as_str()).collect();
         assert_eq!(order, vec!["employee", "invoice", "invoice_line"]);
         assert!(catalog.table("employee").unwrap().is_self_referencing());
+    }
+
+    #[test]
+    fn ancestors_follow_parents_and_leave_out_the_table_itself() {
+        let catalog = sample();
+        let of = |name: &str| {
+            catalog
+                .ancestors(catalog.table(name).unwrap())
+                .into_iter()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(of("invoice_line"), vec!["invoice"]);
+        assert!(of("employee").is_empty());
+        assert!(of("invoice").is_empty());
     }
 
     #[test]

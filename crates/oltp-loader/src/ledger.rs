@@ -16,10 +16,12 @@ static LEDGER: LazyLock<Vec<(&'static str, String)>> =
     LazyLock::new(|| named_statements(include_str!("../../../sql/engine/loader/ledger.sql")));
 
 /// Names of the ledger statements, checked at cold start ([`check_statements`]).
-const NAMES: [&str; 16] = [
+const NAMES: [&str; 18] = [
     "lock_object",
     "lock_table_exclusive",
     "lock_table_shared",
+    "mark_arriving",
+    "arriving_tables",
     "find_version",
     "loaded_sequencers",
     "start_load",

@@ -4,6 +4,7 @@
 //! `main.rs` builds a [`Loader`] once per container and hands events to
 //! [`function_handler`]; tests call the same handler against the sandbox.
 
+pub mod arrivals;
 mod content;
 pub mod events;
 mod ledger;
@@ -52,6 +53,13 @@ pub struct Loader {
     /// the loader's own set-based check ([`trusted`]); empty when the role
     /// may not. Tests and the benchmark clear it to measure the other path.
     pub trusted_tables: std::collections::BTreeSet<String>,
+    /// Which tables a load locks for its merge ([`locks::Scope`]): per
+    /// table unless set; the benchmark sets `Global` for its reference.
+    pub lock_scope: locks::Scope,
+    /// Before its merge, a load waits (bounded) while another session
+    /// loads an ancestor of its table ([`arrivals`]); on unless cleared
+    /// (the benchmark's reference clears it).
+    pub wait_for_arriving_parents: bool,
 }
 
 /// Pending rows staged per resolution transaction: about four seconds of
@@ -121,6 +129,8 @@ impl Loader {
             csv_options: pack.csv_options(),
             resolve_budget: DEFAULT_RESOLVE_BUDGET,
             trusted_tables,
+            lock_scope: locks::Scope::default(),
+            wait_for_arriving_parents: true,
         })
     }
 }
@@ -171,6 +181,9 @@ pub struct LoadSummary {
     /// Append tables: rows of earlier versions of the same key, replaced.
     pub rows_replaced: u64,
     pub milliseconds: u64,
+    /// Of those, waiting for loads of the table's parents under way and
+    /// for the merge locks (other loads merging related tables).
+    pub merge_wait_ms: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -196,6 +209,7 @@ impl LoadSummary {
             same_content_as: None,
             rows_replaced: 0,
             milliseconds: 0,
+            merge_wait_ms: 0,
             error: None,
             rejects_key: None,
         }
@@ -364,6 +378,11 @@ fn emit_metrics(dataset: &str, load: &LoadSummary) {
                 "LoadMilliseconds",
                 Unit::Milliseconds,
                 count(load.milliseconds),
+            ),
+            (
+                "MergeWaitMilliseconds",
+                Unit::Milliseconds,
+                count(load.merge_wait_ms),
             ),
         ],
     );

@@ -10,7 +10,6 @@ use starlift_domain::routing::Route;
 use tokio_postgres::Transaction;
 
 use crate::ledger::{Admission, admit, db, fail_in_transaction, ledger, start_ledger_row};
-use crate::locks;
 use crate::merge::{Counts, merge_staged, reject_checks, resolve_pending};
 use crate::reader::ParseStats;
 use crate::resolve::continue_resolution;
@@ -18,6 +17,7 @@ use crate::s3io::{Fetched, fetch};
 use crate::stage::{Staged, stage_file};
 use crate::table_sql::TableSql;
 use crate::{LoadStatus, LoadSummary, Loader, TransientError, rejects};
+use crate::{arrivals, locks};
 
 /// The object an event refers to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,6 +90,8 @@ struct Loaded {
     content_sha256: String,
     /// The earlier load of the same content this one found in the table.
     same_as: Option<i64>,
+    /// Waiting for parent loads under way and for the merge locks.
+    waited: std::time::Duration,
 }
 
 pub(crate) async fn load_object(
@@ -104,6 +106,10 @@ pub(crate) async fn load_object(
     if let Admission::Done(summary) = admit(&tx, object, Some(&table.name)).await? {
         return Ok(*summary);
     }
+    arrivals::mark(&tx, table).await.map_err(|e| match e {
+        locks::LockError::Statement(e) => e,
+        locks::LockError::Database(e) => db(object)(e),
+    })?;
     let body = match fetch(loader, object, route.compression).await? {
         Fetched::Body(body) => body,
         Fetched::Gone(reason) => {
@@ -138,7 +144,7 @@ pub(crate) async fn load_object(
             let more = loaded.more_to_resolve;
             let mut summary = summary_of(object, &table.name, load_id, loaded);
             if more {
-                let locks = locks::plan(loader.catalog, table);
+                let locks = locks::for_load(loader.catalog, table, loader.lock_scope);
                 let continued =
                     continue_resolution(loader, object, load_id, &locks, deadline).await?;
                 summary.rows_resolved += continued.resolved;
@@ -178,6 +184,21 @@ async fn merge_and_publish(
         mut stats,
         content_sha256,
     } = staged;
+    let waiting = Instant::now();
+    if loader.wait_for_arriving_parents {
+        // Half of the time left at most: the merge needs the rest (and the
+        // reserve to record a failure).
+        let now = Instant::now();
+        let until = now
+            + deadline
+                .saturating_duration_since(now)
+                .saturating_sub(FAILURE_RESERVE)
+                / 2;
+        let table = stage_table(loader, &sql)?;
+        arrivals::wait_for_ancestors(tx, loader.catalog, table, until)
+            .await
+            .map_err(|e| lock_failure(object, e))?;
+    }
     // Every statement from here on ends before the invocation's deadline,
     // with room to record the failure.
     let left = deadline
@@ -194,11 +215,14 @@ async fn merge_and_publish(
     ))
     .await
     .map_err(|e| classify(object, e))?;
+    let waited_for_parents = waiting.elapsed();
     let check_rejects = reject_checks(tx, object, &sql, &mut stats).await?;
     let locks = lock_plan(loader, &sql)?;
+    let locking = Instant::now();
     locks::take(tx, &sql.schema, &locks)
         .await
         .map_err(|e| lock_failure(object, e))?;
+    let waited = waited_for_parents + locking.elapsed();
     if let Some(same_as) =
         same_content_unchanged(tx, object, &sql, &content_sha256, &stats, load_id).await?
     {
@@ -216,6 +240,7 @@ async fn merge_and_publish(
             more_to_resolve: false,
             content_sha256,
             same_as: Some(same_as),
+            waited,
         });
     }
     let mut counts = merge_staged(tx, object, &sql, &mut stats, load_id, trusted).await?;
@@ -242,18 +267,24 @@ async fn merge_and_publish(
         more_to_resolve: resolution.more,
         content_sha256,
         same_as: None,
+        waited,
     })
 }
 
-/// The locks a load of the stage's table takes ([`locks::plan`]).
+/// The locks a load of the stage's table takes ([`locks::for_load`]).
 fn lock_plan(loader: &Loader, sql: &TableSql) -> Result<BTreeMap<String, locks::Hold>, Failure> {
-    let table = loader.catalog.table(&sql.table).ok_or_else(|| {
+    let table = stage_table(loader, sql)?;
+    Ok(locks::for_load(loader.catalog, table, loader.lock_scope))
+}
+
+/// The catalog's table a stage fills.
+fn stage_table(loader: &Loader, sql: &TableSql) -> Result<&'static Table, Failure> {
+    loader.catalog.table(&sql.table).ok_or_else(|| {
         Failure::Transient(TransientError::Internal(format!(
             "the stage's table {} is not in the catalog",
             sql.table
         )))
-    })?;
-    Ok(locks::plan(loader.catalog, table))
+    })
 }
 
 pub(crate) fn lock_failure(object: &ObjectRef, error: locks::LockError) -> Failure {
@@ -343,5 +374,6 @@ fn summary_of(object: &ObjectRef, table: &str, load_id: i64, loaded: Loaded) -> 
     summary.rows_replaced = loaded.counts.replaced;
     summary.rejects_key = loaded.rejects_key;
     summary.same_content_as = loaded.same_as;
+    summary.merge_wait_ms = u64::try_from(loaded.waited.as_millis()).unwrap_or(u64::MAX);
     summary
 }

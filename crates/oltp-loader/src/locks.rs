@@ -53,6 +53,25 @@ pub fn plan(catalog: &Catalog, table: &Table) -> BTreeMap<String, Hold> {
     locks
 }
 
+/// Which tables a load locks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// What [`plan`] names (the default).
+    #[default]
+    PerTable,
+    /// Every table exclusive ([`all`]): one load merges at a time, as
+    /// before the per-table locks. The benchmark's side-by-side reference.
+    Global,
+}
+
+/// The locks of a load of `table` under `scope`.
+pub fn for_load(catalog: &Catalog, table: &Table, scope: Scope) -> BTreeMap<String, Hold> {
+    match scope {
+        Scope::PerTable => plan(catalog, table),
+        Scope::Global => all(catalog),
+    }
+}
+
 /// Every table exclusive: work that may write any table (a reconcile's
 /// resolution of what loads left behind).
 pub fn all(catalog: &Catalog) -> BTreeMap<String, Hold> {
@@ -81,9 +100,9 @@ pub(crate) async fn take(
     Ok(())
 }
 
-/// Why the locks could not be taken.
+/// Why the locks (or an arrival mark, [`crate::arrivals`]) could not be taken.
 #[derive(Debug)]
-pub(crate) enum LockError {
+pub enum LockError {
     Statement(crate::TransientError),
     Database(tokio_postgres::Error),
 }
@@ -158,5 +177,8 @@ mod tests {
         // A parent and its child always collide.
         assert_eq!(of("invoice")["line"], Hold::Exclusive);
         assert!(all(&catalog).values().all(|h| *h == Hold::Exclusive));
+        let line_table = catalog.table("line").unwrap();
+        assert_eq!(for_load(&catalog, line_table, Scope::PerTable), line);
+        assert_eq!(for_load(&catalog, line_table, Scope::Global), all(&catalog));
     }
 }

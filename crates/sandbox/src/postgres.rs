@@ -188,6 +188,48 @@ impl Postgres {
         Ok(self.database_url(&name))
     }
 
+    /// Creates a database as a copy of `template` (a database of this
+    /// server, by name) and returns its URL; sessions still open on the
+    /// template are ended first, as PostgreSQL copies only an idle one.
+    pub async fn copy_database(&self, template: &str, name_hint: &str) -> Result<String> {
+        let name = self.reserve_name(name_hint);
+        let client = self.connect_superuser().await?;
+        client
+            .execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = $1 AND pid <> pg_backend_pid()",
+                &[&template],
+            )
+            .await
+            .map_err(Error::db(format!("ending the sessions on {template}")))?;
+        client
+            .batch_execute(&format!(
+                "CREATE DATABASE \"{name}\" TEMPLATE \"{}\"",
+                template.replace('"', "\"\"")
+            ))
+            .await
+            .map_err(Error::db(format!("copying database {template} to {name}")))?;
+        Ok(self.database_url(&name))
+    }
+
+    /// Drops database `name` now (ending its sessions) instead of when the
+    /// sandbox stops: for work that makes many large ones.
+    pub async fn drop_database(&self, name: &str) -> Result<()> {
+        let client = self.connect_superuser().await?;
+        client
+            .batch_execute(&format!(
+                "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+                name.replace('"', "\"\"")
+            ))
+            .await
+            .map_err(Error::db(format!("dropping database {name}")))?;
+        self.databases
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|n| n != name);
+        Ok(())
+    }
+
     /// The URL of database `name` on this server (same user and options as the
     /// superuser URL).
     pub fn database_url(&self, name: &str) -> String {

@@ -9,6 +9,23 @@ SELECT pg_advisory_xact_lock(hashtextextended($1, 5138716154329034051))
 -- name: lock_table_shared
 -- A parent of a table a load writes: loads that only read it share it.
 SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 5138716154329034051))
+-- name: mark_arriving
+-- A load of table $1 (schema.table) is under way, from admission to commit
+-- (crates/oltp-loader/src/arrivals.rs). Shared: loads of one table do not
+-- exclude each other; nothing ever takes it exclusively.
+SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 7301945821650393711))
+-- name: arriving_tables
+-- Which of the tables $1 (schema.table names) another session of this
+-- database is loading now: its mark_arriving lock is granted.
+SELECT t FROM unnest($1::text[]) AS t
+WHERE EXISTS (
+    SELECT 1 FROM pg_locks l
+    WHERE l.locktype = 'advisory' AND l.granted AND l.pid <> pg_backend_pid()
+      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+      AND l.objsubid = 1
+      AND l.classid = ((hashtextextended(t, 7301945821650393711) >> 32) & 4294967295)::oid
+      AND l.objid = (hashtextextended(t, 7301945821650393711) & 4294967295)::oid
+)
 -- name: find_version
 SELECT load_id, status FROM etl.load
 WHERE bucket = $1 AND object_key = $2 AND etag = $3 AND resolves_for IS NULL AND status <> 'retried'

@@ -121,6 +121,7 @@ resource "aws_cloudwatch_dashboard" "this" {
       for index, widget in [
         { title = "Files loaded and failed", metrics = [["ObjectsLoaded", "oltp-loader"], ["ObjectsFailed", "oltp-loader"]] },
         { title = "Rows loaded, rejected, pending, resolved", metrics = [["RowsLoaded", "oltp-loader"], ["RowsRejected", "oltp-loader"], ["RowsPending", "oltp-loader"], ["RowsResolved", "oltp-loader"]] },
+        { title = "Load time and merge wait (ms)", metrics = [["LoadMilliseconds", "oltp-loader"], ["MergeWaitMilliseconds", "oltp-loader"]] },
         { title = "Builds and build time (ms)", metrics = [["Builds", "star-builder"], ["BuildMilliseconds", "star-builder"]] },
         { title = "Data-quality checks run and failed", metrics = [["DqChecks", "star-builder"], ["DqFailed", "star-builder"]] },
         ] : {

@@ -66,7 +66,7 @@ fn loader_env(sandbox: &Sandbox, dataset: &str, url: &str) -> Vec<(String, Strin
     env
 }
 
-async fn loader_for(sandbox: &Sandbox, dataset: &str, url: &str) -> Result<Loader> {
+pub(super) async fn loader_for(sandbox: &Sandbox, dataset: &str, url: &str) -> Result<Loader> {
     let env = loader_env(sandbox, dataset, url);
     let lookup = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     Ok(Loader::connect(
@@ -78,7 +78,12 @@ async fn loader_for(sandbox: &Sandbox, dataset: &str, url: &str) -> Result<Loade
 }
 
 /// Uploads `path` to `key` and returns the event AWS would send.
-async fn upload(sandbox: &Sandbox, path: &Path, key: &str, sequencer: u64) -> Result<Value> {
+pub(super) async fn upload(
+    sandbox: &Sandbox,
+    path: &Path,
+    key: &str,
+    sequencer: u64,
+) -> Result<Value> {
     let size = i64::try_from(std::fs::metadata(path)?.len())?;
     let body = aws_sdk_s3::primitives::ByteStream::from_path(path).await?;
     let put = sandbox
@@ -146,12 +151,12 @@ enum FkTriggers {
 
 /// One CSV file of the data set and the table the loader routes it to.
 #[derive(Debug, Clone)]
-struct DataFile {
-    path: PathBuf,
+pub(super) struct DataFile {
+    pub path: PathBuf,
     /// The file name, as uploaded (`incoming/<name>`).
-    name: String,
-    table: &'static Table,
-    bytes: u64,
+    pub name: String,
+    pub table: &'static Table,
+    pub bytes: u64,
 }
 
 /// The data set's CSV files, each with its table (as the loader routes
@@ -244,16 +249,11 @@ impl Plan {
             .collect();
         // Every ancestor of the measured tables.
         let mut ancestors: BTreeSet<&str> = BTreeSet::new();
-        let mut pending: Vec<&str> = measured.iter().copied().collect();
-        while let Some(name) = pending.pop() {
+        for name in &measured {
             let table = catalog
                 .table(name)
                 .with_context(|| format!("{name} is not a table of the pack"))?;
-            for parent in table.parents() {
-                if ancestors.insert(parent) {
-                    pending.push(parent);
-                }
-            }
+            ancestors.extend(catalog.ancestors(table));
         }
         let mut parents = Vec::new();
         for table in catalog.load_order() {
@@ -283,8 +283,8 @@ impl Plan {
 /// How a data file is written: its header (as the file spells it), mapped
 /// onto the table, and its delimiter and quote.
 #[derive(Debug)]
-struct FileShape {
-    header: Vec<String>,
+pub(super) struct FileShape {
+    pub header: Vec<String>,
     /// For each header field, the table column it fills.
     columns: Vec<&'static Column>,
     delimiter: u8,
@@ -293,7 +293,7 @@ struct FileShape {
 
 impl FileShape {
     /// Reads the header as the loader does (the pack's CSV defaults).
-    fn read(file: &DataFile, csv_options: &[(String, String)]) -> Result<Self> {
+    pub fn read(file: &DataFile, csv_options: &[(String, String)]) -> Result<Self> {
         let dialect = Dialect::from_options(csv_options.iter().map(|(k, v)| (k, v)))?;
         let names: Vec<&str> = file.table.columns.iter().map(|c| c.name.as_str()).collect();
         let reader = RecordReader::new(std::fs::File::open(&file.path)?, &dialect, &names)
@@ -352,7 +352,7 @@ impl FileShape {
         options
     }
 
-    fn csv_reader(&self, path: &Path) -> Result<csv::Reader<std::fs::File>> {
+    pub fn csv_reader(&self, path: &Path) -> Result<csv::Reader<std::fs::File>> {
         csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -610,7 +610,7 @@ fn run_pgloader(
 }
 
 /// The file's data records (the header aside).
-fn count_rows(shape: &FileShape, file: &Path) -> Result<u64> {
+pub(super) fn count_rows(shape: &FileShape, file: &Path) -> Result<u64> {
     let mut reader = shape.csv_reader(file)?;
     let mut record = csv::ByteRecord::new();
     let mut records = 0u64;
@@ -855,20 +855,25 @@ fn grow(
     Ok(grown)
 }
 
-/// Writes `g`'s file `copies` times over, copy `c` shifted by `c × stride`.
-fn write_grown(g: &Growing, copies: i64, stride: i64, path: &Path) -> Result<()> {
-    let partial = path.with_extension("partial");
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(g.shape.delimiter)
-        .quote(g.shape.quote.unwrap_or(b'"'))
-        .quote_style(if g.shape.quote.is_some() {
+/// A CSV writer in `shape`'s delimiter and quote, creating `path`.
+pub(super) fn csv_writer(shape: &FileShape, path: &Path) -> Result<csv::Writer<std::fs::File>> {
+    csv::WriterBuilder::new()
+        .delimiter(shape.delimiter)
+        .quote(shape.quote.unwrap_or(b'"'))
+        .quote_style(if shape.quote.is_some() {
             csv::QuoteStyle::Necessary
         } else {
             csv::QuoteStyle::Never
         })
         .terminator(csv::Terminator::Any(b'\n'))
-        .from_path(&partial)
-        .with_context(|| format!("creating {}", partial.display()))?;
+        .from_path(path)
+        .with_context(|| format!("creating {}", path.display()))
+}
+
+/// Writes `g`'s file `copies` times over, copy `c` shifted by `c × stride`.
+fn write_grown(g: &Growing, copies: i64, stride: i64, path: &Path) -> Result<()> {
+    let partial = path.with_extension("partial");
+    let mut writer = csv_writer(&g.shape, &partial)?;
     writer.write_record(&g.shape.header)?;
     let mut record = csv::ByteRecord::new();
     let mut shifted = csv::ByteRecord::new();
@@ -1092,6 +1097,17 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
         bail!("the grown file did not load: {grown_summary}");
     }
 
+    let concurrency = concurrency_section(
+        args,
+        &sandbox,
+        &files,
+        &plan.main,
+        &csv_options,
+        data,
+        &mut sequencer,
+    )
+    .await?;
+
     let main_table = plan.main.table.name.as_str();
     let mut main = results
         .iter()
@@ -1117,6 +1133,7 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
             .filter(|r| r["table"] != main_table)
             .collect::<Vec<_>>()
     );
+    main["concurrency"] = json!(concurrency);
     let path = out.join("loader.json");
     std::fs::write(&path, serde_json::to_string_pretty(&main)?)?;
 
@@ -1172,8 +1189,83 @@ async fn bench(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
             cell(&r["redrop_vs_copy_into_table"]),
         );
     }
+    super::concurrency::print(&concurrency);
     println!("written to {}", path.display());
     Ok(())
+}
+
+/// Aggregate throughput with several loads at once, per-table locks beside
+/// one global lock ([`super::concurrency`]); nothing when `--concurrency 0`.
+async fn concurrency_section(
+    args: &BenchArgs,
+    sandbox: &Sandbox,
+    files: &[DataFile],
+    main: &DataFile,
+    csv_options: &[(String, String)],
+    data: &Path,
+    sequencer: &mut u64,
+) -> Result<Vec<Value>> {
+    let levels: Vec<usize> = args
+        .concurrency
+        .iter()
+        .copied()
+        .filter(|n| *n > 0)
+        .collect();
+    if levels.is_empty() {
+        return Ok(Vec::new());
+    }
+    let data_name = data.file_name().and_then(|n| n.to_str()).unwrap_or("data");
+    let inputs = super::concurrency::Inputs {
+        sandbox,
+        dataset: args.dataset.name(),
+        files,
+        main,
+        csv_options,
+        parts_dir: data.with_file_name(format!("{data_name}-parts")),
+        levels: &levels,
+    };
+    super::concurrency::measure(&inputs, sequencer).await
+}
+
+/// `--only concurrency`: the concurrency rounds alone, written into
+/// loader.json's `concurrency` (the rest of the file kept when it is of the
+/// same data set and scale).
+pub fn run_concurrency(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let dataset = args.dataset.name();
+        let pack = Pack::embedded(dataset)?;
+        eprintln!("starting the sandbox…");
+        let sandbox = Sandbox::start().await?;
+        let url = sandbox.postgres().create_database("catalog").await?;
+        let loader = loader_for(&sandbox, dataset, &url).await?;
+        let files = data_files(data, loader.catalog)?;
+        let plan = Plan::new(&files, loader.catalog, &pack)?;
+        let mut sequencer = 0x100u64;
+        let results = concurrency_section(
+            args,
+            &sandbox,
+            &files,
+            &plan.main,
+            &loader.csv_options,
+            data,
+            &mut sequencer,
+        )
+        .await?;
+        let path = out.join("loader.json");
+        let mut doc: Value = std::fs::read(&path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .filter(|doc: &Value| doc["dataset"] == dataset && doc["scale"] == args.scale)
+            .unwrap_or_else(|| json!({"dataset": dataset, "scale": args.scale}));
+        doc["concurrency"] = json!(results);
+        std::fs::write(&path, serde_json::to_string_pretty(&doc)?)?;
+        super::concurrency::print(&results);
+        println!("written to {}", path.display());
+        Ok(())
+    })
 }
 
 /// The child side: one event through the real handler, then its own peak RSS.

@@ -4,6 +4,7 @@
 //! `target/bench/<dataset>-scale-<n>/`.
 
 pub mod builder;
+mod concurrency;
 pub mod lakehouse;
 pub mod loader;
 
@@ -18,7 +19,8 @@ pub struct BenchArgs {
     /// The data set (pack) to generate and load; both benches serve it.
     #[arg(long, value_enum, default_value_t = Dataset::Chinook)]
     pub dataset: Dataset,
-    /// Which benchmark: loader, builder, lakehouse or all.
+    /// Which benchmark: loader, builder, lakehouse or all; `concurrency`
+    /// runs only the loader's concurrent rounds.
     #[arg(long, default_value = "all")]
     pub only: String,
     /// Data scale (1000 ≈ 2.24 million Chinook invoice lines, ~3 million
@@ -32,6 +34,10 @@ pub struct BenchArgs {
     /// The memory check loads the measured (largest) file this many times larger.
     #[arg(long, default_value_t = 10)]
     pub growth: u32,
+    /// Loader bench: aggregate throughput with this many loads at once
+    /// (comma-separated; empty skips it).
+    #[arg(long, value_delimiter = ',', default_value = "1,2,4,8")]
+    pub concurrency: Vec<usize>,
 }
 
 pub fn run(args: BenchArgs) -> Result<()> {
@@ -40,6 +46,9 @@ pub fn run(args: BenchArgs) -> Result<()> {
     let data = ensure_data(&out, args.dataset, args.scale)?;
     if args.only == "all" || args.only == "loader" {
         loader::run(&args, &data, &out)?;
+    }
+    if args.only == "concurrency" {
+        loader::run_concurrency(&args, &data, &out)?;
     }
     if args.only == "all" || args.only == "builder" {
         builder::run(&args, &data, &out)?;
