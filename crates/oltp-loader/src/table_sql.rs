@@ -154,6 +154,10 @@ fn drop_unchanged(
             ("changed_stage", CHANGED_STAGE),
             ("changed_key_match", &key_match(key, key, "c", "target")),
             ("repeat_match", &key_match(key, key, "o", "c")),
+            (
+                "key_columns",
+                &join(key.iter().map(|c| quote_ident(c)), ", "),
+            ),
         ],
     )
 }

@@ -206,3 +206,56 @@ async fn the_same_content_after_another_load_changed_the_table_merges_again() {
         1
     );
 }
+
+/// An artist file of `rows` rows; every second name differs when `changed`.
+fn many_artists(rows: u32, changed: bool) -> Vec<u8> {
+    let mut csv = String::from("ArtistId,Name\n");
+    for id in 1..=rows {
+        let suffix = if changed && id % 2 == 0 {
+            " (live)"
+        } else {
+            ""
+        };
+        csv.push_str(&format!("{id},Artist {id}{suffix}\n"));
+    }
+    csv.into_bytes()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_partly_changed_redrop_loads_within_one_invocation() {
+    // The check for a key repeated across changed and unchanged lines once
+    // compared every changed row with every staged line: with 100,000
+    // changed rows among 200,000 it ran past any invocation's deadline.
+    let harness = Harness::start().await;
+    let rows = 200_000;
+    let first = harness
+        .drop_file("incoming/Artist.csv", many_artists(rows, false))
+        .await;
+    assert_eq!(first.rows_inserted, u64::from(rows), "{first:?}");
+
+    let key = "incoming/artist/export-2.csv";
+    let bytes = many_artists(rows, true);
+    let size = bytes.len() as i64;
+    let etag = harness.put(key, bytes).await;
+    let event = oltp_loader::events::object_created(&[oltp_loader::events::PutObject {
+        bucket: harness.sandbox.bucket(),
+        key,
+        etag: &etag,
+        size,
+        sequencer: &harness.next_sequencer(),
+        version_id: None,
+    }])
+    .unwrap();
+    // A two-minute invocation: statements end 20 s before it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let report = oltp_loader::handle_event_until(&harness.loader, event, deadline)
+        .await
+        .unwrap();
+    let again = &report.loads[0];
+    assert_eq!(again.status, LoadStatus::Loaded, "{again:?}");
+    assert_eq!(
+        (again.rows_updated, again.rows_unchanged),
+        (u64::from(rows / 2), u64::from(rows / 2)),
+        "{again:?}"
+    );
+}

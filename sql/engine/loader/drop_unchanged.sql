@@ -19,12 +19,26 @@ WHERE NOT EXISTS (
     WHERE {key_match}
       AND ({target_values}) IS NOT DISTINCT FROM ({stage_values})
 );
-SELECT (SELECT count(*) FROM {stage}) - (SELECT count(*) FROM {changed_stage}) AS unchanged,
-       EXISTS (
-           SELECT 1
+-- Only a file with both kinds of lines can have a repeat. Then the keys on
+-- more than one line are found by grouping, and counted (not EXISTS, which
+-- the planner runs as a nested loop over the stage, expecting an early
+-- match: quadratic when there is none).
+WITH counts AS (
+    SELECT (SELECT count(*) FROM {stage}) AS staged,
+           (SELECT count(*) FROM {changed_stage}) AS changed
+)
+SELECT staged - changed AS unchanged,
+       CASE WHEN changed = 0 OR changed = staged THEN false
+       ELSE (
+           SELECT count(*)
            FROM {changed_stage} AS c
            JOIN {target} AS target ON {changed_key_match}
-           JOIN {stage} AS o ON {repeat_match} AND o._starlift_line <> c._starlift_line
-       ) AS repeated;
+           JOIN (
+               SELECT {key_columns} FROM {stage}
+               GROUP BY {key_columns} HAVING count(*) > 1
+           ) AS o ON {repeat_match}
+       ) > 0
+       END AS repeated
+FROM counts;
 DROP TABLE {stage};
 ALTER TABLE {changed_stage} RENAME TO {stage}
