@@ -5,6 +5,7 @@
 //! [`function_handler`]; tests call the same handler against the sandbox.
 
 pub mod arrivals;
+mod bulk;
 mod content;
 pub mod events;
 mod ledger;
@@ -121,6 +122,7 @@ impl Loader {
             (catalog, trusted)
         };
         ledger::check_statements()?;
+        bulk::check_statements()?;
         Ok(Self {
             s3,
             db,

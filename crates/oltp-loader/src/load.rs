@@ -243,7 +243,7 @@ async fn merge_and_publish(
             waited,
         });
     }
-    let mut counts = merge_staged(tx, object, &sql, &mut stats, load_id, trusted).await?;
+    let mut counts = merge_staged(tx, object, &sql, &mut stats, load_id, trusted, rows).await?;
     counts.rejected_in_sql += check_rejects;
     let merged = rows
         .saturating_sub(counts.rejected_in_sql)

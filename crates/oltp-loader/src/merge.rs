@@ -5,17 +5,17 @@
 use std::collections::BTreeMap;
 
 use postgres_types::ToSql;
-use starlift_domain::catalog::Catalog;
+use starlift_domain::catalog::{Catalog, quote_ident};
 use tokio_postgres::Transaction;
 use tokio_postgres::error::SqlState;
 
-use crate::TransientError;
 use crate::ledger::{db, ledger};
 use crate::load::{Failure, ObjectRef, classify};
 use crate::locks::Hold;
 use crate::reader::{self, ParseStats};
 use crate::table_sql::TableSql;
 use crate::trusted::trusted;
+use crate::{TransientError, bulk};
 
 /// Counts of one merge.
 #[derive(Debug, Default)]
@@ -92,6 +92,7 @@ pub(crate) async fn merge_staged(
     stats: &mut ParseStats,
     load_id: i64,
     trusted: bool,
+    staged_rows: u64,
 ) -> Result<Counts, Failure> {
     let trusted = if trusted {
         Some(
@@ -105,7 +106,7 @@ pub(crate) async fn merge_staged(
         .await
         .map_err(db(object))?;
     let dedupe = match (
-        attempt(tx, object, sql, load_id, trusted).await,
+        attempt(tx, object, sql, load_id, trusted, staged_rows).await,
         &sql.dedupe,
     ) {
         (Ok(Attempt::Merged(counts)), _) => return Ok(counts),
@@ -142,7 +143,7 @@ pub(crate) async fn merge_staged(
             )
         }),
     )?;
-    match attempt(tx, object, sql, load_id, trusted)
+    match attempt(tx, object, sql, load_id, trusted, staged_rows)
         .await
         .map_err(|e| classify(object, e))?
     {
@@ -194,12 +195,15 @@ enum Attempt {
 /// earlier rows, merges.
 /// `trusted`: the merge skips the per-row foreign-key triggers, after the
 /// parents are locked and the orphans held back (see [`crate::trusted`]).
+/// Into an empty table nothing is unchanged, and a large file builds the
+/// secondary indexes after the merge ([`bulk`]).
 async fn attempt(
     tx: &Transaction<'_>,
     object: &ObjectRef,
     sql: &TableSql,
     load_id: i64,
     trusted: Option<TriggerSwitch>,
+    staged_rows: u64,
 ) -> Result<Attempt, tokio_postgres::Error> {
     let mut counts = Counts::default();
     if let Some(forget) = &sql.forget_superseded_pending {
@@ -208,7 +212,9 @@ async fn attempt(
         // its row changes.
         tx.execute(forget.as_str(), &[]).await?;
     }
-    if let Some(drop_unchanged) = &sql.drop_unchanged
+    let empty: bool = tx.query_one(sql.is_empty.as_str(), &[]).await?.get(0);
+    if !empty
+        && let Some(drop_unchanged) = &sql.drop_unchanged
         && repeated_key(&tx.simple_query(drop_unchanged).await?)
     {
         return Ok(Attempt::RepeatedKey);
@@ -226,6 +232,12 @@ async fn attempt(
             .execute(replace.as_str(), &[&object.bucket, &object.key, &load_id])
             .await?;
     }
+    let deferred = if empty && staged_rows >= bulk::MIN_ROWS {
+        let table = format!("{}.{}", quote_ident(&sql.schema), quote_ident(&sql.table));
+        bulk::defer(tx, &table).await?
+    } else {
+        Vec::new()
+    };
     if let Some(switch) = &trusted {
         tx.batch_execute(switch.off).await?;
     }
@@ -233,6 +245,7 @@ async fn attempt(
     if let Some(switch) = &trusted {
         tx.batch_execute(switch.on).await?;
     }
+    bulk::rebuild(tx, &deferred).await?;
     counts.inserted = u64::try_from(merged.get::<_, i64>(0)).unwrap_or(0);
     counts.updated = u64::try_from(merged.get::<_, i64>(1)).unwrap_or(0);
     Ok(Attempt::Merged(counts))

@@ -24,6 +24,7 @@ const REPLACE_APPEND: &str = include_str!("../../../sql/engine/loader/replace_ap
 const DROP_UNCHANGED: &str = include_str!("../../../sql/engine/loader/drop_unchanged.sql");
 const LOCK_PARENTS: &str = include_str!("../../../sql/engine/loader/lock_parents.sql");
 const UNCHANGED_SINCE: &str = include_str!("../../../sql/engine/loader/unchanged_since.sql");
+const IS_EMPTY: &str = include_str!("../../../sql/engine/loader/is_empty.sql");
 
 /// `drop_unchanged.sql`'s stage of the changed rows, renamed to the stage's
 /// name once filled (so no two exist at a time).
@@ -70,6 +71,8 @@ pub struct TableSql {
     /// Upsert tables: whether the table is as a given earlier load left it
     /// (`unchanged_since.sql`), for re-drops of the same content.
     pub unchanged_since: Option<String>,
+    /// Whether the table holds no row (`is_empty.sql`).
+    pub is_empty: String,
     pub merge: String,
     pub forget_superseded_pending: Option<String>,
     pub claim_pending: String,
@@ -422,6 +425,7 @@ impl TableSql {
                     ],
                 )?)
             },
+            is_empty: render(IS_EMPTY, &[("target", &target)])?,
             replace_append: if append {
                 Some(render(
                     REPLACE_APPEND,
@@ -491,7 +495,12 @@ impl TableSql {
         ]
         .into_iter()
         .flatten()
-        .chain([&self.merge, &self.claim_pending, &self.release_resolved])
+        .chain([
+            &self.is_empty,
+            &self.merge,
+            &self.claim_pending,
+            &self.release_resolved,
+        ])
         .chain(self.checks.iter().map(|c| &c.reject))
         .map(String::as_str)
     }
