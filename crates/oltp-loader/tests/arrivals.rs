@@ -9,8 +9,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::Harness;
-use oltp_loader::events::{PutObject, object_created};
-use oltp_loader::{LoadStatus, LoadSummary, Loader, handle_event_until};
+use oltp_loader::{LoadStatus, LoadSummary, Loader};
 
 const ALBUMS: &str = "AlbumId,Title,ArtistId\n10,Back in Black,1\n11,Balls to the Wall,2\n";
 
@@ -39,22 +38,16 @@ async fn load_albums(
 ) -> (LoadSummary, Duration) {
     // Let the other session take its mark first.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let key = "incoming/Album.csv";
-    let etag = harness.put(key, ALBUMS.as_bytes().to_vec()).await;
-    let event = object_created(&[PutObject {
-        bucket: harness.sandbox.bucket(),
-        key,
-        etag: &etag,
-        size: ALBUMS.len() as i64,
-        sequencer: &harness.next_sequencer(),
-        version_id: None,
-    }])
-    .unwrap();
     let started = Instant::now();
-    let mut report = handle_event_until(loader, event, Instant::now() + left)
-        .await
-        .unwrap();
-    (report.loads.remove(0), started.elapsed())
+    let albums = harness
+        .drop_file_until(
+            loader,
+            "incoming/Album.csv",
+            ALBUMS.as_bytes().to_vec(),
+            Instant::now() + left,
+        )
+        .await;
+    (albums, started.elapsed())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -11,9 +11,8 @@ use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use common::Harness;
-use oltp_loader::events::{PutObject, object_created};
 use oltp_loader::resolve::RESOLVE_RESERVE;
-use oltp_loader::{LoadStatus, LoadSummary, Response, handle_event_until, handle_request};
+use oltp_loader::{LoadStatus, LoadSummary, Response, handle_request};
 use serde_json::json;
 
 const ALBUMS: &str = "AlbumId,Title,ArtistId\n1,A,1\n2,B,1\n3,C,2\n4,D,2\n5,E,3\n";
@@ -21,21 +20,9 @@ const ARTISTS: &str = "ArtistId,Name\n1,One\n2,Two\n3,Three\n";
 
 /// Uploads and delivers one file to an invocation ending at `deadline`.
 async fn drop_until(harness: &Harness, key: &str, text: &str, deadline: Instant) -> LoadSummary {
-    let etag = harness.put(key, text.as_bytes().to_vec()).await;
-    let sequencer = harness.next_sequencer();
-    let event = object_created(&[PutObject {
-        bucket: harness.sandbox.bucket(),
-        key,
-        etag: &etag,
-        size: text.len() as i64,
-        sequencer: &sequencer,
-        version_id: None,
-    }])
-    .unwrap();
-    let mut report = handle_event_until(&harness.loader, event, deadline)
+    harness
+        .drop_file_until(&harness.loader, key, text.as_bytes().to_vec(), deadline)
         .await
-        .unwrap();
-    report.loads.remove(0)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -233,25 +233,16 @@ async fn a_large_partly_changed_redrop_loads_within_one_invocation() {
         .await;
     assert_eq!(first.rows_inserted, u64::from(rows), "{first:?}");
 
-    let key = "incoming/artist/export-2.csv";
-    let bytes = many_artists(rows, true);
-    let size = bytes.len() as i64;
-    let etag = harness.put(key, bytes).await;
-    let event = oltp_loader::events::object_created(&[oltp_loader::events::PutObject {
-        bucket: harness.sandbox.bucket(),
-        key,
-        etag: &etag,
-        size,
-        sequencer: &harness.next_sequencer(),
-        version_id: None,
-    }])
-    .unwrap();
     // A two-minute invocation: statements end 20 s before it.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-    let report = oltp_loader::handle_event_until(&harness.loader, event, deadline)
-        .await
-        .unwrap();
-    let again = &report.loads[0];
+    let again = harness
+        .drop_file_until(
+            &harness.loader,
+            "incoming/artist/export-2.csv",
+            many_artists(rows, true),
+            deadline,
+        )
+        .await;
     assert_eq!(again.status, LoadStatus::Loaded, "{again:?}");
     assert_eq!(
         (again.rows_updated, again.rows_unchanged),

@@ -146,11 +146,32 @@ impl Harness {
     }
 
     pub async fn drop_file_with(&self, loader: &Loader, key: &str, bytes: Vec<u8>) -> LoadSummary {
+        let deadline = std::time::Instant::now() + oltp_loader::LAMBDA_MAX_DURATION;
+        self.drop_file_until(loader, key, bytes, deadline).await
+    }
+
+    /// Uploads and delivers to an invocation ending at `deadline`; returns
+    /// the one summary.
+    pub async fn drop_file_until(
+        &self,
+        loader: &Loader,
+        key: &str,
+        bytes: Vec<u8>,
+        deadline: std::time::Instant,
+    ) -> LoadSummary {
         let size = bytes.len() as i64;
         let etag = self.put(key, bytes).await;
         let sequencer = self.next_sequencer();
-        let mut report = self
-            .deliver(loader, key, &etag, size, &sequencer)
+        let event = object_created(&[PutObject {
+            bucket: self.sandbox.bucket(),
+            key,
+            etag: &etag,
+            size,
+            sequencer: &sequencer,
+            version_id: None,
+        }])
+        .expect("event");
+        let mut report = oltp_loader::handle_event_until(loader, event, deadline)
             .await
             .expect("load succeeds");
         assert_eq!(report.loads.len(), 1);
