@@ -46,9 +46,7 @@ const INCREMENT_EVERY: i64 = 100;
 const CEILING_SCHEMA: &str = "ceiling_dw";
 
 pub fn run(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = super::runtime()?;
     runtime.block_on(bench(args, data, out))
 }
 

@@ -31,7 +31,7 @@ use serde_json::{Value, json};
 use starlift_domain::catalog::Table;
 use starlift_sandbox::Sandbox;
 
-use super::loader::{DataFile, FileShape, csv_writer, loader_for, upload};
+use super::loader::{DataFile, FileShape, Target, csv_writer, load_untimed, loader_for, upload};
 
 /// How the loaders of a round merge.
 #[derive(Debug, Clone, Copy)]
@@ -150,18 +150,14 @@ async fn same_table(inputs: &Inputs<'_>, parts: u64, sequencer: &mut u64) -> Res
     let cut = cut(main, &shape, rows.div_ceil(parts).max(1), &inputs.parts_dir)?;
     let (base, url) = prepared_database(inputs, "concurrency_same_table").await?;
     let loader = loader_for(inputs.sandbox, inputs.dataset, &url).await?;
+    let target = Target { url, loader };
     for file in inputs
         .files
         .iter()
         .filter(|f| f.table.name != main.table.name)
     {
-        *sequencer += 1;
         let key = format!("incoming/{}/concurrency-base.csv", file.table.name);
-        let event = upload(inputs.sandbox, &file.path, &key, *sequencer).await?;
-        let report = handle_event(&loader, serde_json::from_value(event)?).await?;
-        if report.loads.iter().any(|l| l.status != LoadStatus::Loaded) {
-            bail!("{key} did not load into the base database: {report:?}");
-        }
+        load_untimed(inputs.sandbox, &[&target], &file.path, &key, sequencer).await?;
     }
     Ok(Workload {
         name: "same_table",

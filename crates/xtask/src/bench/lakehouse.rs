@@ -23,9 +23,7 @@ use super::BenchArgs;
 use super::builder::{data_files, drop_file};
 
 pub fn run(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = super::runtime()?;
     runtime.block_on(bench(args, data, out))
 }
 

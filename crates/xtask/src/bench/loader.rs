@@ -42,15 +42,14 @@ use starlift_sandbox::Sandbox;
 
 use super::BenchArgs;
 
-struct Target {
-    url: String,
-    loader: Loader,
+/// A database the bench loads into, and a loader serving it.
+pub(super) struct Target {
+    pub url: String,
+    pub loader: Loader,
 }
 
 pub fn run(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = super::runtime()?;
     runtime.block_on(bench(args, data, out))
 }
 
@@ -911,7 +910,7 @@ fn write_grown(g: &Growing, copies: i64, stride: i64, path: &Path) -> Result<()>
 
 /// Uploads `file` to `key` and loads it into every target (untimed); each
 /// load must be clean.
-async fn load_untimed(
+pub(super) async fn load_untimed(
     sandbox: &Sandbox,
     targets: &[&Target],
     file: &Path,
@@ -1231,9 +1230,7 @@ async fn concurrency_section(
 /// loader.json's `concurrency` (the rest of the file kept when it is of the
 /// same data set and scale).
 pub fn run_concurrency(args: &BenchArgs, data: &Path, out: &Path) -> Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = super::runtime()?;
     runtime.block_on(async {
         let dataset = args.dataset.name();
         let pack = Pack::embedded(dataset)?;
@@ -1279,9 +1276,7 @@ pub struct ChildArgs {
 }
 
 pub fn child(args: ChildArgs) -> Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = super::runtime()?;
     runtime.block_on(async {
         let config = LoaderConfig::from_env()?;
         let aws = aws_config::load_from_env().await;

@@ -59,6 +59,13 @@ pub fn run(args: BenchArgs) -> Result<()> {
     Ok(())
 }
 
+/// The multi-threaded runtime every bench (and the loader's child process) runs on.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
 /// The generated data set for `dataset` and `scale`, made once and reused.
 pub fn ensure_data(out: &Path, dataset: Dataset, scale: u32) -> Result<PathBuf> {
     let dir = out.join(format!("{}-scale-{scale}", dataset.name()));
